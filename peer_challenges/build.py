@@ -1,0 +1,336 @@
+"""data/sources/**/*.yaml -> data/*.parquet: validated, deterministic, all-or-nothing.
+
+Every source file is read and validated before anything is written. Errors name the file, the record
+and the field. Tables are written to a temporary folder inside the data folder and only moved into
+place once all of them (and the derived tables) were written, so a failed build leaves the previous
+Parquet untouched.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
+from pydantic import ValidationError
+
+from peer_challenges.config import QUERIES_DIR, data_dir as default_data_dir
+from peer_challenges.dates import DateParseError, parse_date
+from peer_challenges.errors import UserError
+from peer_challenges.schema import DERIVED_TABLES, TABLES, SourceFile, describe_validation_error
+from peer_challenges.sourcefile import load_source
+
+MAX_ERRORS = 50
+ARROW_TYPES = {
+    "VARCHAR": pa.string(), "DATE": pa.date32(), "INTEGER": pa.int32(), "BOOLEAN": pa.bool_(),
+    "VARCHAR[]": pa.list_(pa.string()),
+}
+# sort order of each table (and so of its row groups): council first, for pruning by council
+SORT_KEYS = {
+    "councils": ["council_id"],
+    "challenges": ["council_id", "challenge_id"],
+    "recommendations": ["council_id", "challenge_id", "seq"],
+    "updates": ["council_id", "recommendation_id", "seq"],
+    "sources": ["council_id", "source_id"],
+    "progress_snapshots": ["council_id", "snapshot_id"],
+}
+FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2}|unknown)-(?P<kind>[a-z-]+)\.yaml$")
+ROW_GROUP_SIZE = 100_000
+
+
+@dataclass
+class BuildReport:
+    files: int = 0
+    rows: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = ", ".join(f"{n} {t}" for t, n in self.rows.items())
+        return f"built {counts} from {self.files} source files"
+
+
+class _FileErrors(Exception):
+    def __init__(self, lines: list[str]):
+        self.lines = lines
+
+
+def _date(value, where: str, errors: list[str]):
+    try:
+        parsed = parse_date(value)
+    except DateParseError as exc:
+        errors.append(f"{where}: {exc}")
+        return None, None
+    return parsed.value, parsed.precision
+
+
+class _Taxonomy:
+    """The tagger, when data/taxonomy.yaml exists; otherwise curated labels pass through."""
+
+    def __init__(self, path: Path):
+        self.tax = None
+        if path.exists():
+            from peer_challenges.themes import TaxonomyError, load_taxonomy
+            try:
+                self.tax = load_taxonomy(path)
+            except TaxonomyError as exc:
+                raise UserError(str(exc)) from None
+
+    def topics(self, curated: list[str], text: str, where: str, errors: list[str]):
+        if self.tax is None:
+            return sorted(set(curated)), ("curated" if curated else None)
+        if curated:
+            mapped = []
+            for tag in curated:
+                topic = self.tax.canonical_topic(tag)
+                if topic is None:
+                    errors.append(f"{where}.topics: {tag!r} is not a topic or alias in taxonomy.yaml (add it there, or use one of: {', '.join(self.tax.topics)})")
+                elif topic not in mapped:
+                    mapped.append(topic)
+            return mapped, "curated"
+        tagged = self.tax.tag_topics(text)
+        return tagged, ("tagger" if tagged else None)
+
+    def core_theme(self, curated, text, topics):
+        if curated:
+            return curated, "curated"
+        if self.tax is None:
+            return None, None
+        proposed = self.tax.propose_core_theme(text, topics)
+        return proposed, ("tagger" if proposed else None)
+
+
+def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[str, list[dict]]:
+    rel = path.relative_to(sources_root.parent).as_posix()
+    data = load_source(path)
+    try:
+        model = SourceFile.model_validate(data)
+    except ValidationError as err:
+        raise _FileErrors([f"{rel}: {line}" for line in describe_validation_error(err, data)]) from None
+    errors: list[str] = []
+    council, ch = model.council, model.challenge
+    m = FILE_NAME.match(path.name)
+    if path.parent.name != council.council_id:
+        errors.append(f"{rel}: council.council_id: {council.council_id!r} must equal the folder name {path.parent.name!r}")
+    if not m:
+        errors.append(f"{rel}: file name must be <YYYY-MM>-<kind>.yaml (or unknown-<kind>.yaml)")
+        raise _FileErrors(errors)
+    month = m.group("month")
+    if m.group("kind") != ch.kind.replace("_", "-"):
+        errors.append(f"{rel}: challenge.kind: {ch.kind!r} does not match the file name's kind {m.group('kind')!r}")
+
+    challenge_id = f"{council.council_id}-{month}"
+    dates = {}
+    for name in ("onsite_start", "onsite_end", "report_published", "action_plan_approved",
+                 "progress_review_onsite", "progress_review_published"):
+        dates[name], dates[name + "_precision"] = _date(getattr(ch, name), f"{rel}: challenge.{name}", errors)
+    expected_month = dates["onsite_start"].strftime("%Y-%m") if dates["onsite_start"] else "unknown"
+    if ch.onsite_start and dates["onsite_start"] and dates["onsite_start_precision"] not in ("day", "month"):
+        errors.append(f"{rel}: challenge.onsite_start: expected a day or month; got {ch.onsite_start!r}")
+    if expected_month != month:
+        errors.append(f"{rel}: file month {month!r} does not match challenge.onsite_start {ch.onsite_start!r} (expected {expected_month}-...yaml)")
+
+    source_ids = {s.id for s in model.sources}
+    if len(source_ids) != len(model.sources):
+        errors.append(f"{rel}: sources: ids must be unique")
+
+    def source_ref(sid, where):
+        if sid is None:
+            return None
+        if sid not in source_ids:
+            errors.append(f"{where}.source: {sid!r} is not one of this file's sources ({', '.join(sorted(source_ids))})")
+            return None
+        return f"{challenge_id}-{sid}"
+
+    out: dict[str, list[dict]] = {t: [] for t in TABLES}
+    out["councils"].append({**council.model_dump(), "synthetic": ch.synthetic})
+    numbers_seen: set[str] = set()
+    for i, rec in enumerate(model.recommendations, start=1):
+        where = f"{rel}: recommendations[{i - 1}] (number {rec.number!r})"
+        if rec.number is not None:
+            if rec.number in numbers_seen:
+                errors.append(f"{where}.number: duplicate number within this challenge")
+            numbers_seen.add(rec.number)
+        rid = f"{challenge_id}-r{i:02d}"
+        if rec.target:
+            target, target_prec = _date(rec.target, f"{where}.target", errors)
+        else:
+            from peer_challenges.dates import try_parse_date
+            # target_raw is kept as written; an ambiguous or open-ended one has no date (never guessed)
+            parsed = try_parse_date(rec.target_raw)
+            target, target_prec = parsed.value, parsed.precision
+        text = " ".join(x for x in (rec.title, rec.text) if x)
+        topics, topics_source = taxonomy.topics(rec.topics, text, where, errors)
+        core, core_source = taxonomy.core_theme(rec.core_theme, text, topics)
+        out["recommendations"].append({
+            "recommendation_id": rid, "challenge_id": challenge_id, "council_id": council.council_id,
+            "seq": i, "number": rec.number, "title": rec.title, "text": rec.text,
+            "core_theme": core, "core_theme_source": core_source, "topics": topics,
+            "topics_source": topics_source, "record_flag": rec.record_flag,
+            "accountable": rec.accountable, "responsible": rec.responsible, "target_raw": rec.target_raw,
+            "target_date": target, "target_precision": target_prec,
+            "source_id": source_ref(rec.source, where),
+        })
+        for j, up in enumerate(rec.updates, start=1):
+            uwhere = f"{where}.updates[{j - 1}]"
+            as_of, as_of_prec = _date(up.as_of, f"{uwhere}.as_of", errors)
+            revised, revised_prec = _date(up.revised_target, f"{uwhere}.revised_target", errors)
+            out["updates"].append({
+                "update_id": f"{rid}-u{j:02d}", "recommendation_id": rid, "challenge_id": challenge_id,
+                "council_id": council.council_id, "seq": j, "as_of": as_of, "as_of_precision": as_of_prec,
+                "status": up.status, "status_raw": up.status_raw, "rag": up.rag,
+                "revised_target": revised, "revised_target_precision": revised_prec,
+                "assessed_by": up.assessed_by, "note": up.note, "source_id": source_ref(up.source, uwhere),
+            })
+    for k, snap in enumerate(model.progress_snapshots, start=1):
+        where = f"{rel}: progress_snapshots[{k - 1}]"
+        as_of, as_of_prec = _date(snap.as_of, f"{where}.as_of", errors)
+        parts = [snap.complete, snap.in_progress, snap.not_started]
+        if snap.total is not None and sum(p or 0 for p in parts) > snap.total:
+            errors.append(f"{where}: complete + in_progress + not_started ({sum(p or 0 for p in parts)}) exceeds total ({snap.total})")
+        out["progress_snapshots"].append({
+            "snapshot_id": f"{challenge_id}-p{k:02d}", "challenge_id": challenge_id,
+            "council_id": council.council_id, "as_of": as_of, "as_of_precision": as_of_prec,
+            **{f: getattr(snap, f) for f in ("unit", "total", "complete", "in_progress", "not_started",
+                                             "rag_green", "rag_amber", "rag_red", "basis", "note")},
+            "source_id": source_ref(snap.source, where),
+        })
+    for s in model.sources:
+        published, published_prec = _date(s.published, f"{rel}: sources[{s.id}].published", errors)
+        out["sources"].append({
+            "source_id": f"{challenge_id}-{s.id}", "challenge_id": challenge_id,
+            "council_id": council.council_id, "url": s.url, "title": s.title, "kind": s.kind,
+            "published": published, "published_precision": published_prec,
+        })
+    if ch.recommendations_total is not None and len(model.recommendations) > ch.recommendations_total:
+        errors.append(f"{rel}: challenge.recommendations_total: {ch.recommendations_total} but {len(model.recommendations)} recommendations are recorded")
+    out["challenges"].append({
+        "challenge_id": challenge_id, "council_id": council.council_id, "kind": ch.kind,
+        "challenge_month": None if month == "unknown" else month, **dates,
+        "report_published_basis": ch.report_published_basis,
+        "people_met": ch.people_met, "people_met_lower_bound": ch.people_met_lower_bound,
+        "meetings_held": ch.meetings_held, "meetings_held_lower_bound": ch.meetings_held_lower_bound,
+        "peer_team_size": ch.peer_team_size, "recommendations_total": ch.recommendations_total,
+        "recommendations_recorded": len(model.recommendations), "focus_areas": list(ch.focus_areas),
+        "joint_with": list(ch.joint_with), "synthetic": ch.synthetic, "notes": ch.notes,
+        "source_file": rel,
+    })
+    if errors:
+        raise _FileErrors(errors)
+    return out
+
+
+def collect(data: Path) -> tuple[dict[str, list[dict]], BuildReport]:
+    sources_root = data / "sources"
+    files = sorted(sources_root.glob("*/*.yaml"))
+    if not files:
+        raise UserError(f"{sources_root}: no source files (expected data/sources/<council_id>/<YYYY-MM>-<kind>.yaml)")
+    taxonomy = _Taxonomy(data / "taxonomy.yaml")
+    tables: dict[str, list[dict]] = {t: [] for t in TABLES}
+    errors: list[str] = []
+    report = BuildReport(files=len(files))
+    councils: dict[str, dict] = {}
+    for path in files:
+        try:
+            rows = _rows_for_file(path, sources_root, taxonomy)
+        except _FileErrors as exc:
+            errors.extend(exc.lines)
+            continue
+        except UserError as exc:
+            errors.append(str(exc))
+            continue
+        council = rows.pop("councils")[0]
+        seen = councils.get(council["council_id"])
+        if seen is None:
+            councils[council["council_id"]] = council
+        else:
+            for key in ("name", "ons_code", "council_type", "region"):
+                if seen[key] != council[key]:
+                    errors.append(f"{path.relative_to(data).as_posix()}: council.{key}: {council[key]!r} differs from {seen[key]!r} in another file of {council['council_id']}")
+            seen["synthetic"] = seen["synthetic"] and council["synthetic"]
+        for table, items in rows.items():
+            tables[table].extend(items)
+        if len(errors) >= MAX_ERRORS:
+            break
+    if errors:
+        more = "" if len(errors) < MAX_ERRORS else f"\n(stopped after {MAX_ERRORS} errors)"
+        raise UserError(f"build failed: {len(errors)} problem(s) in the source files; nothing was written.\n" + "\n".join(errors) + more)
+    tables["councils"] = list(councils.values())
+    ids = {c["challenge_id"] for c in tables["challenges"]}
+    for c in tables["challenges"]:
+        for other in c["joint_with"]:
+            if other not in councils:
+                report.warnings.append(f"{c['source_file']}: joint_with {other!r} has no source file")
+    if len(ids) != len(tables["challenges"]):
+        raise UserError("build failed: two source files give the same council and month")
+    return tables, report
+
+
+def _arrow_table(name: str, rows: list[dict]) -> pa.Table:
+    columns = TABLES[name]
+    schema = pa.schema([(col, ARROW_TYPES[typ]) for col, typ in columns.items()])
+    keys = SORT_KEYS[name]
+    rows = sorted(rows, key=lambda r: tuple("" if r[k] is None else r[k] for k in keys))
+    return pa.Table.from_pylist([{c: r.get(c) for c in columns} for r in rows], schema=schema)
+
+
+def _write(table: pa.Table, path: Path) -> None:
+    pq.write_table(table, path, compression="zstd", row_group_size=ROW_GROUP_SIZE, write_statistics=True)
+
+
+def derive(conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
+    """Create the derived tables (queries/build/<name>.sql over the base tables) in folder."""
+    for name in TABLES:
+        conn.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{(folder / (name + '.parquet')).as_posix()}')")
+    for name in DERIVED_TABLES:
+        sql = (QUERIES_DIR / "build" / f"{name}.sql").read_text(encoding="utf-8")
+        table = conn.sql(sql).to_arrow_table()
+        _write(table, folder / f"{name}.parquet")
+
+
+def write_tables(tables: dict[str, list[dict]], target: Path) -> dict[str, int]:
+    """Write every table (and the derived ones) to a temporary folder, then move them into target."""
+    target.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target))
+    try:
+        counts = {}
+        for name, rows in tables.items():
+            table = _arrow_table(name, rows)
+            _write(table, tmp / f"{name}.parquet")
+            counts[name] = table.num_rows
+        conn = duckdb.connect()
+        try:
+            derive(conn, tmp)
+        finally:
+            conn.close()
+        for name in list(TABLES) + list(DERIVED_TABLES):
+            (tmp / f"{name}.parquet").replace(target / f"{name}.parquet")
+        return counts
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def build(data: Path | None = None, out: Path | None = None) -> BuildReport:
+    data = Path(data) if data else default_data_dir()
+    tables, report = collect(data)
+    report.rows = write_tables(tables, Path(out) if out else data)
+    return report
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("build", help="validate data/sources and write the Parquet tables")
+    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: $DATA_DIR or data/)")
+    p.add_argument("--out", type=Path, default=None, help="write the Parquet here instead of the data folder")
+
+    def run(args) -> int:
+        report = build(args.data_dir, args.out)
+        for w in report.warnings:
+            print(f"warning: {w}")
+        print(report.summary())
+        return 0
+
+    p.set_defaults(func=run)

@@ -1,0 +1,210 @@
+"""Source-file models (pydantic) and the Parquet table contracts.
+
+Validation errors name the file, the record and the field, and say what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+COUNCIL_TYPES = ("district", "unitary", "county", "metropolitan", "london_borough", "other")
+REGIONS = (
+    "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
+    "East of England", "London", "South East", "South West",
+)
+STATUSES = ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded")
+RAGS = ("red", "amber", "green")
+UNITS = ("recommendations", "actions")
+SOURCE_KINDS = (
+    "lga_feedback_report", "lga_progress_review", "council_page", "committee_report", "news",
+    "seed_document", "other",
+)
+RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area")
+CORE_THEMES = (
+    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
+    "Financial planning and management", "Capacity for improvement", "Council-requested focus",
+)
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+DateText = str | None  # parsed by peer_challenges.dates during the build
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class Council(_Model):
+    council_id: str
+    name: str = Field(min_length=1)
+    ons_code: str | None = Field(default=None, pattern=r"^E\d{8}$")
+    council_type: Literal[COUNCIL_TYPES]  # type: ignore[valid-type]
+    region: Literal[REGIONS]  # type: ignore[valid-type]
+
+    @field_validator("council_id")
+    @classmethod
+    def _slug(cls, v: str) -> str:
+        if not SLUG.match(v):
+            raise ValueError("expected a lower-case slug such as 'castle-point'")
+        return v
+
+
+class Challenge(_Model):
+    kind: str = Field(pattern=r"^[a-z_]+$")
+    onsite_start: DateText = None
+    onsite_end: DateText = None
+    report_published: DateText = None
+    report_published_basis: str | None = None
+    action_plan_approved: DateText = None
+    progress_review_onsite: DateText = None
+    progress_review_published: DateText = None
+    people_met: int | None = Field(default=None, ge=0)
+    people_met_lower_bound: bool = False
+    meetings_held: int | None = Field(default=None, ge=0)
+    meetings_held_lower_bound: bool = False
+    peer_team_size: int | None = Field(default=None, ge=0)
+    recommendations_total: int | None = Field(default=None, ge=0)
+    focus_areas: list[str] = []
+    joint_with: list[str] = []
+    synthetic: bool = False
+    notes: str | None = None
+
+
+class Source(_Model):
+    id: str = Field(pattern=r"^s\d+$")
+    url: str | None = Field(default=None, pattern=r"^https?://\S+$")
+    title: str = Field(min_length=1)
+    kind: Literal[SOURCE_KINDS]  # type: ignore[valid-type]
+    published: DateText = None
+
+
+class Update(_Model):
+    as_of: DateText = None
+    status: Literal[STATUSES] | None = None  # type: ignore[valid-type]
+    status_raw: str | None = None
+    rag: Literal[RAGS] | None = None  # type: ignore[valid-type]
+    revised_target: DateText = None
+    assessed_by: Literal["council", "peer_review"] = "council"
+    note: str | None = None
+    source: str | None = None
+
+
+class Recommendation(_Model):
+    number: str | None = None
+    title: str = Field(min_length=1)
+    text: str | None = None
+    core_theme: Literal[CORE_THEMES] | None = None  # type: ignore[valid-type]
+    topics: list[str] = []
+    record_flag: Literal[RECORD_FLAGS] | None = None  # type: ignore[valid-type]
+    accountable: str | None = None
+    responsible: str | None = None
+    target_raw: str | None = None
+    target: DateText = None
+    source: str | None = None
+    updates: list[Update] = []
+
+    @field_validator("number", mode="before")
+    @classmethod
+    def _number_text(cls, v):
+        return str(v) if isinstance(v, int) else v
+
+
+class Snapshot(_Model):
+    as_of: DateText = None
+    unit: Literal[UNITS]  # type: ignore[valid-type]
+    total: int | None = Field(default=None, ge=0)
+    complete: int | None = Field(default=None, ge=0)
+    in_progress: int | None = Field(default=None, ge=0)
+    not_started: int | None = Field(default=None, ge=0)
+    rag_green: int | None = Field(default=None, ge=0)
+    rag_amber: int | None = Field(default=None, ge=0)
+    rag_red: int | None = Field(default=None, ge=0)
+    basis: str | None = None
+    note: str | None = None
+    source: str | None = None
+
+
+class SourceFile(_Model):
+    council: Council
+    challenge: Challenge
+    sources: list[Source] = Field(min_length=1)
+    recommendations: list[Recommendation] = []
+    progress_snapshots: list[Snapshot] = []
+
+
+def describe_validation_error(err: ValidationError, data: dict) -> list[str]:
+    """Turn pydantic's errors into 'where: what (expected ...)' lines that name the record."""
+    lines = []
+    for e in err.errors():
+        loc = e["loc"]
+        parts = []
+        node = data
+        for i, key in enumerate(loc):
+            if isinstance(key, int):
+                label = f"[{key}]"
+                try:
+                    item = node[key]
+                except (IndexError, KeyError, TypeError):
+                    item = None
+                if isinstance(item, dict) and loc[i - 1] == "recommendations":
+                    label = f"[{key}] (number {item.get('number')!r})"
+                parts.append(label)
+                node = item
+            else:
+                parts.append(("." if parts else "") + str(key))
+                node = node.get(key) if isinstance(node, dict) else None
+        where = "".join(parts)
+        got = e.get("input")
+        got_text = "" if isinstance(got, (dict, list)) else f"; got {got!r}"
+        lines.append(f"{where}: {e['msg']}{got_text}")
+    return lines
+
+
+# ---- table contracts: column -> DuckDB type (the names are fixed by DESIGN.md; extra columns allowed)
+TABLES: dict[str, dict[str, str]] = {
+    "councils": {
+        "council_id": "VARCHAR", "name": "VARCHAR", "ons_code": "VARCHAR", "council_type": "VARCHAR",
+        "region": "VARCHAR", "synthetic": "BOOLEAN",
+    },
+    "challenges": {
+        "challenge_id": "VARCHAR", "council_id": "VARCHAR", "kind": "VARCHAR", "challenge_month": "VARCHAR",
+        "onsite_start": "DATE", "onsite_start_precision": "VARCHAR",
+        "onsite_end": "DATE", "onsite_end_precision": "VARCHAR",
+        "report_published": "DATE", "report_published_precision": "VARCHAR", "report_published_basis": "VARCHAR",
+        "action_plan_approved": "DATE", "action_plan_approved_precision": "VARCHAR",
+        "progress_review_onsite": "DATE", "progress_review_onsite_precision": "VARCHAR",
+        "progress_review_published": "DATE", "progress_review_published_precision": "VARCHAR",
+        "people_met": "INTEGER", "people_met_lower_bound": "BOOLEAN",
+        "meetings_held": "INTEGER", "meetings_held_lower_bound": "BOOLEAN",
+        "peer_team_size": "INTEGER", "recommendations_total": "INTEGER", "recommendations_recorded": "INTEGER",
+        "focus_areas": "VARCHAR[]", "joint_with": "VARCHAR[]", "synthetic": "BOOLEAN", "notes": "VARCHAR",
+        "source_file": "VARCHAR",
+    },
+    "recommendations": {
+        "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "seq": "INTEGER",
+        "number": "VARCHAR", "title": "VARCHAR", "text": "VARCHAR", "core_theme": "VARCHAR",
+        "core_theme_source": "VARCHAR", "topics": "VARCHAR[]", "topics_source": "VARCHAR",
+        "record_flag": "VARCHAR", "accountable": "VARCHAR", "responsible": "VARCHAR", "target_raw": "VARCHAR",
+        "target_date": "DATE", "target_precision": "VARCHAR", "source_id": "VARCHAR",
+    },
+    "updates": {
+        "update_id": "VARCHAR", "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR",
+        "seq": "INTEGER", "as_of": "DATE", "as_of_precision": "VARCHAR", "status": "VARCHAR", "status_raw": "VARCHAR",
+        "rag": "VARCHAR", "revised_target": "DATE", "revised_target_precision": "VARCHAR",
+        "assessed_by": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
+    },
+    "sources": {
+        "source_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "url": "VARCHAR",
+        "title": "VARCHAR", "kind": "VARCHAR", "published": "DATE", "published_precision": "VARCHAR",
+    },
+    "progress_snapshots": {
+        "snapshot_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "as_of": "DATE",
+        "as_of_precision": "VARCHAR", "unit": "VARCHAR", "total": "INTEGER", "complete": "INTEGER",
+        "in_progress": "INTEGER", "not_started": "INTEGER", "rag_green": "INTEGER", "rag_amber": "INTEGER",
+        "rag_red": "INTEGER", "basis": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
+    },
+}
+# derived at build time from the tables above (queries/build/*.sql)
+DERIVED_TABLES = ("recommendation_status",)
