@@ -1,0 +1,118 @@
+"""The query layer: one DuckDB connection with views over the Parquet in DATA_DIR, and
+``run_query(name, **params)`` that runs ``queries/<name>.sql`` with ``$params`` bound by DuckDB.
+
+This is the only place SQL runs. No streamlit import here: tests and the CLI call it directly;
+the pages wrap it in st.cache_resource / st.cache_data (peer_challenges/ui.py).
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from peer_challenges.config import QUERIES_DIR, data_dir as default_data_dir
+from peer_challenges.errors import UserError
+from peer_challenges.schema import DERIVED_TABLES, TABLES
+
+QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
+ALL_TABLES = tuple(TABLES) + tuple(DERIVED_TABLES)
+REBUILD_HINT = "Rebuild it with: python -m peer_challenges build"
+
+
+class DataError(UserError):
+    """The Parquet in the data folder is missing, empty or unreadable."""
+
+
+def connect(data: Path | str | None = None) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB connection with one view per table in the data folder."""
+    folder = Path(data) if data else default_data_dir()
+    conn = duckdb.connect(":memory:")
+    for table in ALL_TABLES:
+        path = folder / f"{table}.parquet"
+        if not path.exists():
+            conn.close()
+            raise DataError(f"The data file {path} is missing. {REBUILD_HINT}")
+        if path.stat().st_size == 0:
+            conn.close()
+            raise DataError(f"The data file {path} is empty. {REBUILD_HINT}")
+        literal = str(path).replace("'", "''")
+        try:
+            conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{literal}')")
+            conn.execute(f"SELECT * FROM {table} LIMIT 0")
+        except duckdb.Error as exc:
+            conn.close()
+            raise DataError(f"The data file {path} cannot be read ({str(exc).splitlines()[0]}). {REBUILD_HINT}") from None
+    missing = [c for c in TABLES["recommendations"] if c not in conn.execute("SELECT * FROM recommendations LIMIT 0").fetch_df().columns]
+    if missing:
+        conn.close()
+        raise DataError(f"{folder}/recommendations.parquet lacks columns {missing}. {REBUILD_HINT}")
+    return conn
+
+
+_default: dict[str, duckdb.DuckDBPyConnection] = {}
+_lock = threading.Lock()
+
+
+def default_connection() -> duckdb.DuckDBPyConnection:
+    """One shared connection per data folder (queries each take their own cursor)."""
+    key = str(default_data_dir())
+    with _lock:
+        if key not in _default:
+            _default[key] = connect(key)
+        return _default[key]
+
+
+def reset_default_connection() -> None:
+    with _lock:
+        for conn in _default.values():
+            conn.close()
+        _default.clear()
+
+
+@lru_cache(maxsize=None)
+def load_sql(name: str) -> str:
+    if not QUERY_NAME.match(name):
+        raise UserError(f"unknown query {name!r}: names are lower-case letters, digits and _")
+    path = QUERIES_DIR / f"{name}.sql"
+    if not path.exists():
+        raise UserError(f"unknown query {name!r}; available: {', '.join(list_queries())}")
+    return path.read_text(encoding="utf-8")
+
+
+def query_params(name: str) -> list[str]:
+    """The $parameters a named query takes, in order of first use."""
+    seen: list[str] = []
+    for p in PARAM.findall(_strip_comments(load_sql(name))):
+        if p not in seen:
+            seen.append(p)
+    return seen
+
+
+def _strip_comments(sql: str) -> str:
+    return re.sub(r"--[^\n]*", "", sql)
+
+
+def list_queries() -> list[str]:
+    return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
+
+
+def run_query(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql. Every $parameter is bound by DuckDB (never spliced into the text);
+    parameters the caller leaves out are bound as NULL, which the queries read as "no filter"."""
+    sql = load_sql(name)
+    expected = query_params(name)
+    unknown = sorted(set(params) - set(expected))
+    if unknown:
+        raise UserError(f"query {name!r} takes no parameter(s) {unknown}; it takes {expected or 'none'}")
+    bound = {p: params.get(p) for p in expected}
+    cursor = (conn or default_connection()).cursor()
+    try:
+        return cursor.execute(sql, bound).fetch_df() if bound else cursor.execute(sql).fetch_df()
+    finally:
+        cursor.close()

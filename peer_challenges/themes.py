@@ -1,0 +1,428 @@
+"""Topics and core themes: the taxonomy in data/taxonomy.yaml and the keyword tagger built on it.
+
+Every recommendation has one core theme (one of the five CPC core elements, or "Council-requested
+focus") and any number of topics from data/taxonomy.yaml. A curated label in a source file always
+wins; the tagger only fills gaps and, through ``agreement``, shows how far it can be trusted.
+
+- ``canonical_topic`` maps a curated tag (a topic id or one of its aliases) onto a topic id;
+- ``tag_topics`` finds topics whose keywords occur in a text (whole words, case-insensitive,
+  multi-word phrases, a trailing ``*`` for a stem: ``financ*`` matches finance, financial ...);
+- ``propose_core_theme`` lets each topic found vote for its usual core theme (topics given by the
+  caller, e.g. curated ones, count double); ties go to the theme listed first in CORE_THEMES.
+  It never proposes "Council-requested focus": that depends on what the council asked for.
+
+Command line: ``python -m peer_challenges themes --agreement [--facts DIR]`` or
+``python -m peer_challenges themes --tag "some text"``.
+
+Standard library + PyYAML only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+
+from peer_challenges.errors import UserError
+
+CORE_THEMES = (
+    "Local priorities and outcomes",
+    "Organisational and place leadership",
+    "Governance and culture",
+    "Financial planning and management",
+    "Capacity for improvement",
+    "Council-requested focus",
+)
+COUNCIL_REQUESTED = "Council-requested focus"
+
+DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml"
+DEFAULT_FACTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "facts"
+
+TOPIC_FIELDS = ("id", "label", "description", "core_theme", "aliases", "keywords")
+_ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# a keyword: words separated by spaces or hyphens; only the last may end in '*'
+_KEYWORD_WORD_RE = re.compile(r"^[^\s*]+$")
+
+
+class TaxonomyError(ValueError, UserError):
+    """The taxonomy file is unreadable or invalid; the message names the file, topic and field."""
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    description: str
+    core_theme: str
+    aliases: tuple = ()
+    keywords: tuple = ()
+
+
+def normalise_tag(tag) -> str:
+    """'Member-Officer relations' -> 'member_officer_relations' (case, '-' and ' ' ignored)."""
+    if not isinstance(tag, str):
+        return ""
+    return re.sub(r"[\s\-_]+", "_", tag.strip().lower()).strip("_")
+
+
+def keyword_pattern(keyword: str) -> str:
+    """Regular-expression source for one keyword (without the word boundaries around it)."""
+    words = [w for w in re.split(r"[\s\-]+", keyword.strip().lower()) if w]
+    parts = []
+    for i, word in enumerate(words):
+        stem = word.endswith("*") and i == len(words) - 1
+        body = re.escape(word[:-1] if stem else word).replace("'", "['\u2019]")
+        parts.append(body + (r"\w*" if stem else ""))
+    return r"[\s\-]+".join(parts)
+
+
+def _compile_keywords(keywords: Iterable[str]) -> re.Pattern | None:
+    alternatives = [keyword_pattern(k) for k in keywords]
+    if not alternatives:
+        return None
+    # longest first so a phrase wins over its first word (matters only for readability of matches)
+    alternatives.sort(key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+
+
+class Taxonomy:
+    """The topics of data/taxonomy.yaml (in file order) and the keyword tagger."""
+
+    def __init__(self, topics: Iterable[Topic]):
+        self.topics: dict[str, Topic] = {}
+        self._lookup: dict[str, str] = {}
+        for topic in topics:
+            self.topics[topic.id] = topic
+        for topic in self.topics.values():
+            self._lookup[normalise_tag(topic.id)] = topic.id
+        for topic in self.topics.values():
+            for alias in topic.aliases:
+                self._lookup.setdefault(normalise_tag(alias), topic.id)
+        self._patterns = {tid: _compile_keywords(t.keywords) for tid, t in self.topics.items()}
+
+    def canonical_topic(self, tag: str) -> str | None:
+        """The topic id for a topic id or alias (case, '-' and ' ' ignored); None if unknown."""
+        return self._lookup.get(normalise_tag(tag))
+
+    def canonical_topics(self, tags) -> list[str]:
+        """Tags mapped onto topic ids, without duplicates, in file order; unknown tags dropped."""
+        if isinstance(tags, str):
+            tags = [tags]
+        found = {self.canonical_topic(t) for t in tags or ()}
+        return [tid for tid in self.topics if tid in found]
+
+    def matches(self, text: str) -> dict[str, list[str]]:
+        """Topic id -> the words in ``text`` that matched its keywords (file order)."""
+        if not text:
+            return {}
+        out = {}
+        for tid, pattern in self._patterns.items():
+            if pattern is None:
+                continue
+            hits = [m.group(0) for m in pattern.finditer(text)]
+            if hits:
+                out[tid] = hits
+        return out
+
+    def tag_topics(self, text: str) -> list[str]:
+        """Topics whose keywords occur in ``text``, in file order."""
+        return list(self.matches(text))
+
+    def theme_votes(self, text: str, topics=()) -> dict[str, int]:
+        """Core theme -> votes: one per topic found in ``text``, two per topic given."""
+        given = set(self.canonical_topics(topics))
+        voters = set(self.tag_topics(text)) | given
+        votes: dict[str, int] = {}
+        for tid in self.topics:
+            if tid not in voters:
+                continue
+            theme = self.topics[tid].core_theme
+            if theme == COUNCIL_REQUESTED:
+                continue
+            votes[theme] = votes.get(theme, 0) + (2 if tid in given else 1)
+        return votes
+
+    def propose_core_theme(self, text: str, topics=()) -> str | None:
+        """The core theme most topics vote for; ties go to the earlier theme in CORE_THEMES.
+
+        None when no topic is found (never "Council-requested focus")."""
+        votes = self.theme_votes(text, topics)
+        if not votes:
+            return None
+        return min(votes, key=lambda theme: (-votes[theme], CORE_THEMES.index(theme)))
+
+
+# --- loading and validation ---------------------------------------------------------------
+
+
+def _string_list(value, path, where: str, field: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        raise TaxonomyError(f"{path}: {where}, field '{field}': expected a list of words, got {type(value).__name__}")
+    out = []
+    for i, item in enumerate(value):
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            item = str(item)
+        if not isinstance(item, str) or not item.strip():
+            raise TaxonomyError(
+                f"{path}: {where}, field '{field}' item {i + 1}: expected a non-empty piece of text, got {item!r}"
+            )
+        out.append(item.strip())
+    return tuple(out)
+
+
+def _check_keyword(keyword: str, path, where: str) -> str:
+    words = [w for w in re.split(r"[\s\-]+", keyword.lower()) if w]
+    if not words:
+        raise TaxonomyError(f"{path}: {where}, field 'keywords': {keyword!r} has no letters to match")
+    for i, word in enumerate(words):
+        if "*" in word[:-1] or (word.endswith("*") and i != len(words) - 1) or word == "*":
+            raise TaxonomyError(
+                f"{path}: {where}, field 'keywords': {keyword!r} — '*' may only end the last word "
+                "(write a stem such as financ*)"
+            )
+    return " ".join(words)
+
+
+def load_taxonomy(path) -> Taxonomy:
+    """Read and check data/taxonomy.yaml. Raises TaxonomyError naming the file, topic and field."""
+    path = Path(path)
+    try:
+        raw = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise TaxonomyError(f"{path}: cannot read the taxonomy file ({exc})") from None
+    try:
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(exc, "problem", None) or str(exc)
+        raise TaxonomyError(f"{path}: not valid YAML{where}: {problem}") from None
+    if isinstance(data, dict):
+        entries = data.get("topics")
+    else:
+        entries = None
+    if not isinstance(entries, list) or not entries:
+        raise TaxonomyError(f"{path}: expected 'topics:' followed by a list of topics (each starting '- id: ...')")
+
+    topics: list[Topic] = []
+    seen_ids: dict[str, int] = {}
+    alias_owner: dict[str, str] = {}  # normalised tag -> topic id that claims it
+    for n, entry in enumerate(entries, start=1):
+        if not isinstance(entry, dict):
+            raise TaxonomyError(f"{path}: topic {n}: expected fields id, label, description, core_theme, aliases, keywords; got {entry!r}")
+        tid = entry.get("id")
+        where = f"topic {n} ({tid!r})" if tid is not None else f"topic {n}"
+        unknown = [k for k in entry if k not in TOPIC_FIELDS]
+        if unknown:
+            raise TaxonomyError(
+                f"{path}: {where}: unknown field '{unknown[0]}' (expected one of: {', '.join(TOPIC_FIELDS)})"
+            )
+        if not isinstance(tid, str) or not _ID_RE.match(tid):
+            raise TaxonomyError(
+                f"{path}: {where}, field 'id': expected a snake_case id (lower-case letters, digits and _, "
+                f"starting with a letter), got {tid!r}"
+            )
+        where = f"topic '{tid}'"
+        if tid in seen_ids:
+            raise TaxonomyError(f"{path}: {where}, field 'id': duplicate id (topics {seen_ids[tid]} and {n} are both '{tid}')")
+        seen_ids[tid] = n
+        label = entry.get("label")
+        if not isinstance(label, str) or not label.strip():
+            raise TaxonomyError(f"{path}: {where}, field 'label': expected a plain-English name, got {label!r}")
+        description = entry.get("description")
+        if description is None:
+            description = ""
+        if not isinstance(description, str):
+            raise TaxonomyError(f"{path}: {where}, field 'description': expected one line of text, got {description!r}")
+        core = entry.get("core_theme")
+        if core not in CORE_THEMES:
+            raise TaxonomyError(
+                f"{path}: {where}, field 'core_theme': expected one of {', '.join(repr(t) for t in CORE_THEMES)}; got {core!r}"
+            )
+        aliases = _string_list(entry.get("aliases"), path, where, "aliases")
+        keywords = tuple(_check_keyword(k, path, where) for k in _string_list(entry.get("keywords"), path, where, "keywords"))
+        for alias in aliases:
+            if not normalise_tag(alias):
+                raise TaxonomyError(f"{path}: {where}, field 'aliases': {alias!r} has no letters")
+        topics.append(Topic(tid, label.strip(), description.strip(), core, aliases, keywords))
+
+    ids = {normalise_tag(t.id): t.id for t in topics}
+    for topic in topics:
+        for alias in topic.aliases:
+            key = normalise_tag(alias)
+            owner = ids.get(key)
+            if owner is not None and owner != topic.id:
+                raise TaxonomyError(
+                    f"{path}: topic '{topic.id}', field 'aliases': {alias!r} is the id of topic '{owner}' "
+                    f"(a tag can belong to one topic only)"
+                )
+            other = alias_owner.get(key)
+            if other is not None and other != topic.id:
+                raise TaxonomyError(
+                    f"{path}: topic '{topic.id}', field 'aliases': {alias!r} is also an alias of topic '{other}' "
+                    f"(a tag can belong to one topic only: remove it from '{other}' or '{topic.id}')"
+                )
+            alias_owner[key] = topic.id
+    return Taxonomy(topics)
+
+
+# --- agreement with curated labels ---------------------------------------------------------
+
+
+def _record_text(record: dict) -> str:
+    return " ".join(str(record.get(k)) for k in ("title", "text") if record.get(k))
+
+
+def _rate(k: int, n: int):
+    return k / n if n else None
+
+
+def agreement(records, taxonomy: Taxonomy) -> dict:
+    """How often the tagger, reading title + text only, agrees with the curated labels.
+
+    core_theme: over records with a curated core theme, how many get the same proposal
+    (no proposal counts as disagreement). topics: over records whose curated tags map onto at
+    least one topic, how many share at least one topic with the tagger, and the mean Jaccard
+    similarity of the two sets. Rates are None when nothing was compared. Extra keys:
+    core_theme.no_proposal (records the tagger could not place) and core_theme_with_topics (the
+    same comparison when the curated topics are also given, as the build does).
+    """
+    core_n = core_k = no_proposal = with_topics_k = 0
+    top_n = top_k = 0
+    jaccard_sum = 0.0
+    for record in records:
+        text = _record_text(record)
+        tagged = set(taxonomy.tag_topics(text))
+        curated_topics = taxonomy.canonical_topics(record.get("topics") or [])
+        curated_core = record.get("core_theme")
+        if curated_core:
+            core_n += 1
+            proposed = taxonomy.propose_core_theme(text)
+            if proposed is None:
+                no_proposal += 1
+            elif proposed == curated_core:
+                core_k += 1
+            if taxonomy.propose_core_theme(text, curated_topics) == curated_core:
+                with_topics_k += 1
+        if curated_topics:
+            top_n += 1
+            curated = set(curated_topics)
+            if tagged & curated:
+                top_k += 1
+            jaccard_sum += len(tagged & curated) / len(tagged | curated)
+    return {
+        "core_theme": {"compared": core_n, "agree": core_k, "rate": _rate(core_k, core_n), "no_proposal": no_proposal},
+        "topics": {
+            "compared": top_n, "any_overlap": top_k, "rate": _rate(top_k, top_n),
+            "mean_jaccard": (jaccard_sum / top_n) if top_n else None,
+        },
+        "core_theme_with_topics": {"compared": core_n, "agree": with_topics_k, "rate": _rate(with_topics_k, core_n)},
+    }
+
+
+def facts_records(facts_dir) -> list[dict]:
+    """The recommendations in the collected facts (*.json), as {title, text, core_theme, topics, where}."""
+    facts_dir = Path(facts_dir)
+    if not facts_dir.is_dir():
+        raise UserError(f"{facts_dir}: facts folder not found (give another with --facts DIR)")
+    out = []
+    for path in sorted(facts_dir.glob("*.json")):
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise UserError(f"{path}: cannot read the facts file ({exc})") from None
+        if not isinstance(data, dict):
+            continue
+        for i, rec in enumerate(data.get("recommendations") or []):
+            if not isinstance(rec, dict):
+                continue
+            out.append({
+                "title": rec.get("summary"), "text": None, "core_theme": rec.get("core_theme"),
+                "topics": list(rec.get("topics") or []), "where": f"{path.name} recommendations[{i}]",
+            })
+    return out
+
+
+# --- command line --------------------------------------------------------------------------
+
+
+def _pct(rate) -> str:
+    return "n/a" if rate is None else f"{rate:.1%}"
+
+
+def _run(args) -> int:
+    taxonomy = load_taxonomy(args.taxonomy)
+    if args.tag is not None:
+        found = taxonomy.matches(args.tag)
+        if found:
+            for tid, hits in found.items():
+                topic = taxonomy.topics[tid]
+                print(f"{tid}: {topic.label} [{topic.core_theme}] (matched: {', '.join(dict.fromkeys(h.lower() for h in hits))})")
+        else:
+            print("no topics found")
+        print(f"core theme: {taxonomy.propose_core_theme(args.tag) or 'none proposed'}")
+        return 0
+    records = facts_records(args.facts)
+    result = agreement(records, taxonomy)
+    core, top, both = result["core_theme"], result["topics"], result["core_theme_with_topics"]
+    print(f"recommendations read: {len(records)} (from {args.facts})")
+    print(f"core theme: tagger agrees with {core['agree']} of {core['compared']} curated ({_pct(core['rate'])}); "
+          f"no proposal for {core['no_proposal']}")
+    print(f"core theme, curated topics also given: {both['agree']} of {both['compared']} ({_pct(both['rate'])})")
+    print(f"topics: at least one in common for {top['any_overlap']} of {top['compared']} ({_pct(top['rate'])}); "
+          f"mean Jaccard {('n/a' if top['mean_jaccard'] is None else format(top['mean_jaccard'], '.2f'))}")
+    if args.show_disagreements:
+        print()
+        for rec in records:
+            curated = rec.get("core_theme")
+            text = _record_text(rec)
+            proposed = taxonomy.propose_core_theme(text)
+            if curated and proposed != curated:
+                print(f"{rec.get('where', '')}: curated {curated!r}, tagger {proposed!r} "
+                      f"{taxonomy.tag_topics(text)}: {text}")
+    return 0
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser(
+        "themes", help="tag text with topics and a core theme; measure agreement with curated labels",
+        description="Tag text with topics from data/taxonomy.yaml and propose a core theme, or measure "
+                    "how often the tagger agrees with the curated labels in the collected facts.",
+    )
+    mode = parser.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--agreement", action="store_true", help="compare the tagger with the curated labels in the facts")
+    mode.add_argument("--tag", metavar="TEXT", help="print the topics and core theme proposed for TEXT")
+    parser.add_argument("--facts", type=Path, default=DEFAULT_FACTS_DIR, metavar="DIR",
+                        help=f"facts folder for --agreement (default {DEFAULT_FACTS_DIR})")
+    parser.add_argument("--taxonomy", type=Path, default=None, metavar="PATH",
+                        help="taxonomy file (default: taxonomy.yaml in DATA_DIR, else data/taxonomy.yaml)")
+    parser.add_argument("--show-disagreements", action="store_true",
+                        help="with --agreement, list the recommendations whose core theme the tagger gets wrong")
+    parser.set_defaults(func=_cli)
+
+
+def default_taxonomy_path() -> Path:
+    """taxonomy.yaml in DATA_DIR when that folder has one, else the repository's data/taxonomy.yaml."""
+    value = os.environ.get("DATA_DIR")
+    if value:
+        candidate = Path(value).expanduser() / "taxonomy.yaml"
+        if candidate.exists():
+            return candidate
+    return DEFAULT_TAXONOMY_PATH
+
+
+def _cli(args) -> int:
+    if args.taxonomy is None:
+        args.taxonomy = default_taxonomy_path()
+    _run(args)
+    return 0
