@@ -1,0 +1,32 @@
+"""Peer Challenge Explorer: entrypoint. Run with `streamlit run app.py`."""
+
+import streamlit as st
+
+from peer_challenges import ui
+
+st.set_page_config(
+    page_title="Peer Challenge Explorer",
+    page_icon="🔎",
+    layout="wide",
+    menu_items={"About": "Peer Challenge Explorer compares English councils' LGA Corporate Peer Challenges."},
+)
+
+PAGES = [
+    st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+    st.Page("pages/council.py", title="Council", icon="🏛️", url_path="council"),
+    st.Page("pages/themes.py", title="Themes", icon="🏷️", url_path="themes"),
+    st.Page("pages/slippage.py", title="Slippage and timeliness", icon="⏱️", url_path="slippage"),
+    st.Page("pages/explore.py", title="Explore and download", icon="⬇️", url_path="explore"),
+    st.Page("pages/about.py", title="About and definitions", icon="ℹ️", url_path="about"),
+]
+
+page = st.navigation(PAGES)
+
+problem = ui.data_problem()
+if problem:
+    # every page needs the data: say what is wrong and how to fix it, instead of a traceback
+    ui.show_data_problem(problem)
+    st.stop()
+
+ui.synthetic_banner()
+page.run()

@@ -1,0 +1,6 @@
+"""about page (being built)."""
+
+import streamlit as st
+
+st.title("About")
+st.info("This page is being built and will arrive in a coming release.")

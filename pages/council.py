@@ -1,0 +1,6 @@
+"""council page (being built)."""
+
+import streamlit as st
+
+st.title("Council")
+st.info("This page is being built and will arrive in a coming release.")

@@ -1,0 +1,6 @@
+"""overview page (being built)."""
+
+import streamlit as st
+
+st.title("Overview")
+st.info("This page is being built and will arrive in a coming release.")

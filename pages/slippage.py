@@ -1,0 +1,6 @@
+"""slippage page (being built)."""
+
+import streamlit as st
+
+st.title("Slippage")
+st.info("This page is being built and will arrive in a coming release.")

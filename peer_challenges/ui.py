@@ -1,0 +1,175 @@
+"""Streamlit glue shared by every page: cached data access, the shared filters kept in the URL,
+the page header, the synthetic-data banner and the data-error page.
+
+Caching lives here and only here (DESIGN convention 3): one DuckDB connection per data folder in
+st.cache_resource, query results in st.cache_data keyed on query name + parameters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+import streamlit as st
+
+from peer_challenges import data as _data
+from peer_challenges.config import data_dir
+from peer_challenges.schema import COUNCIL_TYPES, REGIONS
+
+COUNCIL_TYPE_LABELS = {
+    "district": "District", "unitary": "Unitary", "county": "County",
+    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
+}
+# query-string keys of the shared filters
+FILTER_KEYS = ("type", "region", "from", "to")
+
+
+@st.cache_resource(show_spinner=False)
+def _connection(folder: str):
+    return _data.connect(folder)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_query(folder: str, name: str, params: tuple) -> pd.DataFrame:
+    return _data.run_query(name, conn=_connection(folder), **dict(params))
+
+
+def query(name: str, **params) -> pd.DataFrame:
+    """Run a named query through the caches. Returns a copy, so callers may modify it."""
+    folder = str(data_dir())
+    return _cached_query(folder, name, tuple(sorted(params.items()))).copy()
+
+
+def is_synthetic() -> bool:
+    df = query("app__dataset_info")
+    return bool(len(df)) and bool(df["synthetic_councils"].iloc[0])
+
+
+def data_problem() -> str | None:
+    """A user-facing description of a missing/corrupt dataset, or None when the data is fine."""
+    try:
+        _connection(str(data_dir()))
+        return None
+    except _data.DataError as err:
+        _connection.clear()
+        return str(err)
+
+
+def show_data_problem(message: str) -> None:
+    st.error("The dashboard's data could not be loaded.", icon="🚫")
+    st.markdown(
+        "**What happened:** " + html.escape(message) + "\n\n"
+        "**What to do:** from the project folder run `python -m peer_challenges build` "
+        "to rebuild the Parquet tables from `data/sources/`, then reload this page. "
+        "If you set `DATA_DIR`, check it points at a folder with the built tables."
+    )
+
+
+def header(title: str, intro: str | None = None) -> None:
+    st.title(title)
+    if intro:
+        st.markdown(intro)
+
+
+def synthetic_banner() -> None:
+    if is_synthetic():
+        st.warning(
+            "**Synthetic data.** `DATA_DIR` points at a generated test dataset: every council, challenge and "
+            "recommendation shown is invented. Do not quote these figures.", icon="🧪",
+        )
+
+
+def _param_list(key: str) -> list[str]:
+    return [v for v in st.query_params.get_all(key) if v]
+
+
+def _int_param(key: str) -> int | None:
+    value = st.query_params.get(key)
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def year_bounds() -> tuple[int, int]:
+    info = query("app__dataset_info")
+    lo, hi = info["first_year"].iloc[0], info["last_year"].iloc[0]
+    if pd.isna(lo) or pd.isna(hi):
+        this = dt.date.today().year
+        return this, this
+    return int(lo), int(hi)
+
+
+def shared_filters() -> dict:
+    """Council type, region and year range in the sidebar, initialised from and written back to the
+    URL (?type=district&region=London&from=2019&to=2024), so a filtered view can be shared.
+
+    Returns the filters as query parameters: council_types (list), regions (list), year_from, year_to.
+    Unknown values in the URL are dropped with a notice, never echoed as HTML.
+    """
+    lo, hi = year_bounds()
+    ignored = []
+    if "flt_init" not in st.session_state:
+        types = _param_list("type")
+        regions = _param_list("region")
+        ignored += [t for t in types if t not in COUNCIL_TYPES] + [r for r in regions if r not in REGIONS]
+        st.session_state["flt_type"] = [t for t in types if t in COUNCIL_TYPES]
+        st.session_state["flt_region"] = [r for r in regions if r in REGIONS]
+        y0, y1 = _int_param("from"), _int_param("to")
+        if (st.query_params.get("from") and y0 is None) or (st.query_params.get("to") and y1 is None):
+            ignored.append("year range")
+        y0 = min(max(y0 if y0 is not None else lo, lo), hi)
+        y1 = min(max(y1 if y1 is not None else hi, lo), hi)
+        st.session_state["flt_years"] = (min(y0, y1), max(y0, y1))
+        st.session_state["flt_init"] = True
+        st.session_state["flt_ignored"] = ignored
+    with st.sidebar:
+        st.markdown("**Filters for all pages**")
+        st.multiselect("Council type", COUNCIL_TYPES, key="flt_type", format_func=COUNCIL_TYPE_LABELS.get,
+                       placeholder="All council types")
+        st.multiselect("Region", REGIONS, key="flt_region", placeholder="All regions")
+        if lo < hi:
+            st.slider("On-site year", lo, hi, key="flt_years")
+        else:
+            st.session_state["flt_years"] = (lo, hi)
+        if st.session_state.get("flt_ignored"):
+            st.caption("Some values in the link were not recognised and were ignored: "
+                       + html.escape(", ".join(map(str, st.session_state["flt_ignored"]))))
+    types, regions = st.session_state["flt_type"], st.session_state["flt_region"]
+    y0, y1 = st.session_state["flt_years"]
+    # keep the URL in step with the widgets (other query params of the page are left alone)
+    st.query_params["type"] = types
+    st.query_params["region"] = regions
+    if (y0, y1) != (lo, hi):
+        st.query_params["from"], st.query_params["to"] = str(y0), str(y1)
+    else:
+        for k in ("from", "to"):
+            if k in st.query_params:
+                del st.query_params[k]
+    return {"council_types": list(types), "regions": list(regions), "year_from": y0, "year_to": y1,
+            "is_default": not types and not regions and (y0, y1) == (lo, hi)}
+
+
+def apply_filters(df: pd.DataFrame, filters: dict, *, year_col: str = "challenge_year") -> pd.DataFrame:
+    """Filter a frame with council_type / region / year columns by the shared filters (small frames only;
+    large ones filter in SQL)."""
+    mask = pd.Series(True, index=df.index)
+    if filters.get("council_types"):
+        mask &= df["council_type"].isin(filters["council_types"])
+    if filters.get("regions"):
+        mask &= df["region"].isin(filters["regions"])
+    if year_col in df and not filters.get("is_default", False):
+        mask &= df[year_col].between(filters["year_from"], filters["year_to"])
+    return df[mask]
+
+
+def describe_filters(filters: dict) -> str:
+    parts = []
+    if filters.get("council_types"):
+        parts.append(", ".join(COUNCIL_TYPE_LABELS[t] for t in filters["council_types"]))
+    if filters.get("regions"):
+        parts.append(", ".join(filters["regions"]))
+    if not filters.get("is_default", True):
+        parts.append(f"on site {filters['year_from']}–{filters['year_to']}")
+    return "; ".join(parts) if parts else "all councils, all years"
