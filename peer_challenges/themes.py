@@ -46,8 +46,6 @@ DEFAULT_FACTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "facts"
 
 TOPIC_FIELDS = ("id", "label", "description", "core_theme", "aliases", "keywords")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
-# a keyword: words separated by spaces or hyphens; only the last may end in '*'
-_KEYWORD_WORD_RE = re.compile(r"^[^\s*]+$")
 
 
 class TaxonomyError(ValueError, UserError):
@@ -82,20 +80,21 @@ def keyword_pattern(keyword: str) -> str:
     return r"[\s\-]+".join(parts)
 
 
-def _compile_keywords(keywords: Iterable[str]) -> re.Pattern | None:
-    alternatives = [keyword_pattern(k) for k in keywords]
-    if not alternatives:
-        return None
-    # longest first so a phrase wins over its first word (matters only for readability of matches)
-    alternatives.sort(key=len, reverse=True)
-    return re.compile(r"(?<!\w)(?:" + "|".join(alternatives) + r")(?!\w)", re.IGNORECASE)
+def _literal_length(keyword: str) -> int:
+    return len(keyword.replace("*", ""))
 
 
 class Taxonomy:
-    """The topics of data/taxonomy.yaml (in file order) and the keyword tagger."""
+    """The topics of data/taxonomy.yaml (in file order) and the keyword tagger.
 
-    def __init__(self, topics: Iterable[Topic]):
+    All keywords (and the ``ignore`` phrases) are scanned together, left to right; where several
+    could match at one place the longest phrase wins, and the words it covers count only for the
+    topics that list that phrase (an ignore phrase counts for none).
+    """
+
+    def __init__(self, topics: Iterable[Topic], ignore: Iterable[str] = ()):
         self.topics: dict[str, Topic] = {}
+        self.ignore: tuple[str, ...] = tuple(ignore)
         self._lookup: dict[str, str] = {}
         for topic in topics:
             self.topics[topic.id] = topic
@@ -104,7 +103,31 @@ class Taxonomy:
         for topic in self.topics.values():
             for alias in topic.aliases:
                 self._lookup.setdefault(normalise_tag(alias), topic.id)
-        self._patterns = {tid: _compile_keywords(t.keywords) for tid, t in self.topics.items()}
+        # pattern source -> (literal length, topic ids listing it; empty for an ignore phrase)
+        owners: dict[str, tuple[int, list[str]]] = {}
+        for topic in self.topics.values():
+            for keyword in topic.keywords:
+                _, tids = owners.setdefault(keyword_pattern(keyword), (_literal_length(keyword), []))
+                if topic.id not in tids:
+                    tids.append(topic.id)
+        for phrase in self.ignore:
+            owners.setdefault(keyword_pattern(phrase), (_literal_length(phrase), []))
+        ordered = sorted(owners, key=lambda src: (-owners[src][0], src))
+        self._scanner = (
+            re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE) if ordered else None
+        )
+        self._keywords = [(re.compile(src, re.IGNORECASE), owners[src][1]) for src in ordered]
+        self._span_cache: dict[str, tuple[str, ...]] = {}
+
+    def _topics_for(self, matched: str) -> tuple[str, ...]:
+        key = matched.lower()
+        if key not in self._span_cache:
+            found: set[str] = set()
+            for pattern, tids in self._keywords:
+                if pattern.fullmatch(matched):
+                    found.update(tids)
+            self._span_cache[key] = tuple(tid for tid in self.topics if tid in found)
+        return self._span_cache[key]
 
     def canonical_topic(self, tag: str) -> str | None:
         """The topic id for a topic id or alias (case, '-' and ' ' ignored); None if unknown."""
@@ -119,16 +142,13 @@ class Taxonomy:
 
     def matches(self, text: str) -> dict[str, list[str]]:
         """Topic id -> the words in ``text`` that matched its keywords (file order)."""
-        if not text:
+        if not text or self._scanner is None:
             return {}
-        out = {}
-        for tid, pattern in self._patterns.items():
-            if pattern is None:
-                continue
-            hits = [m.group(0) for m in pattern.finditer(text)]
-            if hits:
-                out[tid] = hits
-        return out
+        hits: dict[str, list[str]] = {}
+        for match in self._scanner.finditer(text):
+            for tid in self._topics_for(match.group(0)):
+                hits.setdefault(tid, []).append(match.group(0))
+        return {tid: hits[tid] for tid in self.topics if tid in hits}
 
     def tag_topics(self, text: str) -> list[str]:
         """Topics whose keywords occur in ``text``, in file order."""
@@ -167,7 +187,7 @@ def _string_list(value, path, where: str, field: str) -> tuple[str, ...]:
     if isinstance(value, str):
         value = [value]
     if not isinstance(value, list):
-        raise TaxonomyError(f"{path}: {where}, field '{field}': expected a list of words, got {type(value).__name__}")
+        raise TaxonomyError(f"{path}: {where}, field '{field}': expected a list of words in [brackets] or '- ' lines, got {type(value).__name__}")
     out = []
     for i, item in enumerate(value):
         if isinstance(item, (int, float)) and not isinstance(item, bool):
@@ -180,14 +200,14 @@ def _string_list(value, path, where: str, field: str) -> tuple[str, ...]:
     return tuple(out)
 
 
-def _check_keyword(keyword: str, path, where: str) -> str:
+def _check_keyword(keyword: str, path, where: str, field: str = "keywords") -> str:
     words = [w for w in re.split(r"[\s\-]+", keyword.lower()) if w]
-    if not words:
-        raise TaxonomyError(f"{path}: {where}, field 'keywords': {keyword!r} has no letters to match")
+    if not words or not any(ch.isalnum() for ch in keyword):
+        raise TaxonomyError(f"{path}: {where}, field '{field}': {keyword!r} has no letters to match")
     for i, word in enumerate(words):
         if "*" in word[:-1] or (word.endswith("*") and i != len(words) - 1) or word == "*":
             raise TaxonomyError(
-                f"{path}: {where}, field 'keywords': {keyword!r} — '*' may only end the last word "
+                f"{path}: {where}, field '{field}': {keyword!r} — '*' may only end the last word "
                 "(write a stem such as financ*)"
             )
     return " ".join(words)
@@ -207,12 +227,15 @@ def load_taxonomy(path) -> Taxonomy:
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(exc, "problem", None) or str(exc)
         raise TaxonomyError(f"{path}: not valid YAML{where}: {problem}") from None
-    if isinstance(data, dict):
-        entries = data.get("topics")
-    else:
-        entries = None
+    if not isinstance(data, dict):
+        raise TaxonomyError(f"{path}: expected 'topics:' followed by a list of topics (each starting '- id: ...')")
+    unknown = [k for k in data if k not in ("topics", "ignore")]
+    if unknown:
+        raise TaxonomyError(f"{path}: unknown top-level field '{unknown[0]}' (expected 'topics' and optionally 'ignore')")
+    entries = data.get("topics")
     if not isinstance(entries, list) or not entries:
         raise TaxonomyError(f"{path}: expected 'topics:' followed by a list of topics (each starting '- id: ...')")
+    ignore = tuple(_check_keyword(k, path, "ignore", "ignore") for k in _string_list(data.get("ignore"), path, "ignore list", "ignore"))
 
     topics: list[Topic] = []
     seen_ids: dict[str, int] = {}
@@ -273,7 +296,7 @@ def load_taxonomy(path) -> Taxonomy:
                     f"(a tag can belong to one topic only: remove it from '{other}' or '{topic.id}')"
                 )
             alias_owner[key] = topic.id
-    return Taxonomy(topics)
+    return Taxonomy(topics, ignore)
 
 
 # --- agreement with curated labels ---------------------------------------------------------

@@ -1,0 +1,48 @@
+-- How one challenge ($challenge_id) compares with similar councils: the challenge itself, then every
+-- challenge of councils of the same type, of the same region, and all challenges.
+-- completion_share = complete / (recommendations with a reported status - superseded), pooled over the
+-- recommendations of the group (NULL when none has a status); median_days_to_progress_review over the
+-- challenges with both an on-site and a progress-review date. The counts are the denominators.
+WITH this AS (
+    SELECT c.challenge_id, co.council_id, co.name, co.council_type, co.region
+    FROM challenges c JOIN councils co USING (council_id)
+    WHERE c.challenge_id = $challenge_id
+),
+per_challenge AS (
+    SELECT c.challenge_id, c.council_id, co.council_type, co.region,
+           date_diff('day', c.onsite_start, c.progress_review_onsite) AS days_to_progress_review,
+           count(rs.latest_status) AS with_status,
+           count(*) FILTER (WHERE rs.latest_status = 'complete') AS complete,
+           count(*) FILTER (WHERE rs.latest_status = 'superseded') AS superseded
+    FROM challenges c
+    JOIN councils co USING (council_id)
+    LEFT JOIN recommendation_status rs USING (challenge_id)
+    GROUP BY ALL
+),
+groups AS (
+    SELECT 1 AS ord, 'this' AS grp, p.* FROM per_challenge p WHERE p.challenge_id = (SELECT challenge_id FROM this)
+    UNION ALL
+    SELECT 2, 'type', p.* FROM per_challenge p WHERE p.council_type = (SELECT council_type FROM this)
+    UNION ALL
+    SELECT 3, 'region', p.* FROM per_challenge p WHERE p.region = (SELECT region FROM this)
+    UNION ALL
+    SELECT 4, 'all', p.* FROM per_challenge p WHERE EXISTS (SELECT 1 FROM this)
+)
+SELECT ord, grp,
+       CASE grp WHEN 'this' THEN (SELECT name FROM this)
+                WHEN 'type' THEN (SELECT council_type FROM this)
+                WHEN 'region' THEN (SELECT region FROM this)
+                ELSE 'all' END AS group_value,
+       count(DISTINCT council_id) AS councils,
+       count(*) AS challenges,
+       count(*) FILTER (WHERE with_status > 0) AS challenges_with_status,
+       sum(with_status) AS recommendations_with_status,
+       sum(complete) AS complete,
+       sum(superseded) AS superseded,
+       CASE WHEN sum(with_status) - sum(superseded) > 0
+            THEN sum(complete) / (sum(with_status) - sum(superseded)) END AS completion_share,
+       count(days_to_progress_review) AS challenges_with_progress_review,
+       median(days_to_progress_review) AS median_days_to_progress_review
+FROM groups
+GROUP BY ord, grp
+ORDER BY ord

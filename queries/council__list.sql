@@ -1,0 +1,6 @@
+-- Every council with its number of challenges, for the council picker (ordered by name).
+SELECT co.council_id, co.name, co.council_type, co.region, co.ons_code, count(c.challenge_id) AS challenges
+FROM councils co
+LEFT JOIN challenges c USING (council_id)
+GROUP BY ALL
+ORDER BY co.name, co.council_id

@@ -1,0 +1,29 @@
+-- Explore page / export: one row per challenge with its milestone dates (each beside its precision),
+-- counts, and its main source (the LGA feedback report where we hold one). Optional filters:
+-- $councils, $council_types, $regions (lists), $year_from, $year_to (on-site year, inclusive; a
+-- challenge with no known on-site month is left out only when a year filter is given).
+WITH src AS (
+    SELECT challenge_id, count(*) AS sources_count,
+           arg_min(url, CASE kind WHEN 'lga_feedback_report' THEN 0 WHEN 'lga_progress_review' THEN 1 ELSE 2 END
+                         || '-' || source_id) AS source_url
+    FROM sources WHERE url IS NOT NULL GROUP BY challenge_id
+)
+SELECT co.name AS council_name, c.council_id, co.council_type, co.region,
+       c.challenge_id, c.kind, c.challenge_month,
+       c.onsite_start, c.onsite_start_precision, c.onsite_end, c.onsite_end_precision,
+       c.report_published, c.report_published_precision, c.report_published_basis,
+       c.action_plan_approved, c.action_plan_approved_precision,
+       c.progress_review_onsite, c.progress_review_onsite_precision,
+       c.progress_review_published, c.progress_review_published_precision,
+       c.people_met, c.people_met_lower_bound, c.meetings_held, c.meetings_held_lower_bound, c.peer_team_size,
+       c.recommendations_total, c.recommendations_recorded, c.focus_areas, c.joint_with, c.notes,
+       coalesce(src.sources_count, 0) AS sources_count, src.source_url
+FROM challenges c
+JOIN councils co ON co.council_id = c.council_id
+LEFT JOIN src ON src.challenge_id = c.challenge_id
+WHERE ($councils IS NULL OR len($councils) = 0 OR c.council_id IN (SELECT unnest($councils)))
+  AND ($council_types IS NULL OR len($council_types) = 0 OR co.council_type IN (SELECT unnest($council_types)))
+  AND ($regions IS NULL OR len($regions) = 0 OR co.region IN (SELECT unnest($regions)))
+  AND ($year_from IS NULL OR CAST(substr(c.challenge_month, 1, 4) AS INTEGER) >= $year_from)
+  AND ($year_to IS NULL OR CAST(substr(c.challenge_month, 1, 4) AS INTEGER) <= $year_to)
+ORDER BY co.name, c.challenge_month NULLS FIRST, c.challenge_id
