@@ -7,6 +7,8 @@ wins; the tagger only fills gaps and, through ``agreement``, shows how far it ca
 - ``canonical_topic`` maps a curated tag (a topic id or one of its aliases) onto a topic id;
 - ``tag_topics`` finds topics whose keywords occur in a text (whole words, case-insensitive,
   multi-word phrases, a trailing ``*`` for a stem: ``financ*`` matches finance, financial ...);
+- where keywords overlap the longest phrase wins ("financial planning" is finance, not planning),
+  and the file's ``ignore`` phrases ("in place") count for no topic;
 - ``propose_core_theme`` lets each topic found vote for its usual core theme (topics given by the
   caller, e.g. curated ones, count double); ties go to the theme listed first in CORE_THEMES.
   It never proposes "Council-requested focus": that depends on what the council asked for.
@@ -46,6 +48,8 @@ DEFAULT_FACTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "facts"
 
 TOPIC_FIELDS = ("id", "label", "description", "core_theme", "aliases", "keywords")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+# between the words of a phrase: spaces, hyphens or dashes ("decision-making", "member–officer")
+_SEP = "\\s\\-\u2010-\u2015"
 
 
 class TaxonomyError(ValueError, UserError):
@@ -66,18 +70,18 @@ def normalise_tag(tag) -> str:
     """'Member-Officer relations' -> 'member_officer_relations' (case, '-' and ' ' ignored)."""
     if not isinstance(tag, str):
         return ""
-    return re.sub(r"[\s\-_]+", "_", tag.strip().lower()).strip("_")
+    return re.sub(f"[{_SEP}_]+", "_", tag.strip().lower()).strip("_")
 
 
 def keyword_pattern(keyword: str) -> str:
     """Regular-expression source for one keyword (without the word boundaries around it)."""
-    words = [w for w in re.split(r"[\s\-]+", keyword.strip().lower()) if w]
+    words = [w for w in re.split(f"[{_SEP}]+", keyword.strip().lower()) if w]
     parts = []
     for i, word in enumerate(words):
         stem = word.endswith("*") and i == len(words) - 1
         body = re.escape(word[:-1] if stem else word).replace("'", "['\u2019]")
         parts.append(body + (r"\w*" if stem else ""))
-    return r"[\s\-]+".join(parts)
+    return f"[{_SEP}]+".join(parts)
 
 
 def _literal_length(keyword: str) -> int:
@@ -113,8 +117,14 @@ class Taxonomy:
         for phrase in self.ignore:
             owners.setdefault(keyword_pattern(phrase), (_literal_length(phrase), []))
         ordered = sorted(owners, key=lambda src: (-owners[src][0], src))
+        # grouped by first letter (every keyword starts with a letter or digit): same matches as a
+        # flat list of alternatives, several times faster
+        groups: dict[str, list[str]] = {}
+        for src in ordered:
+            groups.setdefault(src[0].lower(), []).append(src[1:])
+        alternatives = "|".join(f"{first}(?:{'|'.join(rests)})" for first, rests in groups.items())
         self._scanner = (
-            re.compile(r"(?<!\w)(?:" + "|".join(ordered) + r")(?!\w)", re.IGNORECASE) if ordered else None
+            re.compile(r"(?<!\w)(?:" + alternatives + r")(?!\w)", re.IGNORECASE) if ordered else None
         )
         self._keywords = [(re.compile(src, re.IGNORECASE), owners[src][1]) for src in ordered]
         self._span_cache: dict[str, tuple[str, ...]] = {}
@@ -201,9 +211,9 @@ def _string_list(value, path, where: str, field: str) -> tuple[str, ...]:
 
 
 def _check_keyword(keyword: str, path, where: str, field: str = "keywords") -> str:
-    words = [w for w in re.split(r"[\s\-]+", keyword.lower()) if w]
-    if not words or not any(ch.isalnum() for ch in keyword):
-        raise TaxonomyError(f"{path}: {where}, field '{field}': {keyword!r} has no letters to match")
+    words = [w for w in re.split(f"[{_SEP}]+", keyword.lower()) if w]
+    if not words or not words[0][0].isalnum():
+        raise TaxonomyError(f"{path}: {where}, field '{field}': {keyword!r} must start with a letter or digit")
     for i, word in enumerate(words):
         if "*" in word[:-1] or (word.endswith("*") and i != len(words) - 1) or word == "*":
             raise TaxonomyError(
@@ -235,7 +245,9 @@ def load_taxonomy(path) -> Taxonomy:
     entries = data.get("topics")
     if not isinstance(entries, list) or not entries:
         raise TaxonomyError(f"{path}: expected 'topics:' followed by a list of topics (each starting '- id: ...')")
-    ignore = tuple(_check_keyword(k, path, "ignore", "ignore") for k in _string_list(data.get("ignore"), path, "ignore list", "ignore"))
+    ignore = tuple(
+        _check_keyword(k, path, "ignore list", "ignore") for k in _string_list(data.get("ignore"), path, "ignore list", "ignore")
+    )
 
     topics: list[Topic] = []
     seen_ids: dict[str, int] = {}
@@ -244,7 +256,7 @@ def load_taxonomy(path) -> Taxonomy:
         if not isinstance(entry, dict):
             raise TaxonomyError(f"{path}: topic {n}: expected fields id, label, description, core_theme, aliases, keywords; got {entry!r}")
         tid = entry.get("id")
-        where = f"topic {n} ({tid!r})" if tid is not None else f"topic {n}"
+        where = f"topic '{tid}'" if isinstance(tid, str) and tid else f"topic {n}"
         unknown = [k for k in entry if k not in TOPIC_FIELDS]
         if unknown:
             raise TaxonomyError(
