@@ -109,15 +109,10 @@ def _iso(value: _dt.date | None) -> str | None:
 
 
 def _date_text_iso(raw: str | None) -> str | None:
-    """A date text as ISO for JSON: YYYY-MM-DD (day), YYYY-MM (month), else the last day of its period."""
+    """A date text as ISO YYYY-MM-DD (the last day of its period, as the build stores it), or None."""
     if not raw:
         return None
-    parsed = try_parse_date(raw)
-    if parsed.value is None:
-        return None
-    if parsed.precision == "month":
-        return parsed.value.strftime("%Y-%m")
-    return parsed.value.isoformat()
+    return _iso(try_parse_date(raw).value)
 
 
 # ============================================================================ header recognition
@@ -221,18 +216,13 @@ def find_header(rows: list[list], max_scan: int = 40) -> tuple[int, dict[int, st
 
 
 def _resolve_owner_columns(kinds: dict[int, str]) -> dict[int, str]:
-    """Generic 'Owner'/'Lead' columns become accountable (or responsible if accountable is taken)."""
+    """Generic 'Owner' / 'Lead' columns: the first becomes accountable unless an Accountable column
+    exists, the next responsible. Named columns (Lead officer = responsible, Lead member = accountable)
+    keep their meaning."""
     kinds = dict(kinds)
     for i in sorted(kinds):
         if kinds[i] == "owner":
-            taken = set(kinds.values())
-            if "accountable" not in taken:
-                kinds[i] = "accountable"
-            elif "responsible" not in taken:
-                kinds[i] = "responsible"
-            else:
-                kinds[i] = "responsible"
-    # "Responsible officer" alone (no accountable column): keep as responsible; a lone owner is accountable
+            kinds[i] = "accountable" if "accountable" not in kinds.values() else "responsible"
     return kinds
 
 
@@ -281,13 +271,23 @@ def number_key(number) -> str | None:
 
 # ============================================================================ tables
 
-def extract_table(rows: list[list], *, header: tuple[int, dict[int, str]] | None = None) -> dict:
-    """Recommendations from a table (list of rows of cells: str, number, date or None).
+def extract_table(rows: list[list]) -> dict:
+    """Recommendations from a table (a list of rows of cells: str, number, date or None), in the
+    same form as extract_text / extract_file give them (dates ISO, statuses in the vocabulary).
 
-    Returns {"recommendations": [...], "warnings": [...], "header_row": i, "columns": {...},
+    Returns {"recommendations": [...], "warnings": [...], "header_row": i, "columns": {kind: header},
     "as_of_raw": text from a title row such as "Position as at 31 March 2025", or None}.
     Raises UserError when no header row can be found.
     """
+    result = _table_records(rows)
+    warnings = list(result["warnings"])
+    result["recommendations"] = [_finish(r, warnings, result["as_of_raw"]) for r in result["recommendations"]]
+    result["warnings"] = warnings
+    return result
+
+
+def _table_records(rows: list[list], *, header: tuple[int, dict[int, str]] | None = None) -> dict:
+    """extract_table's work, leaving the records as drafts (raw text, not yet parsed)."""
     rows = [list(r) for r in rows]
     header = header or find_header(rows)
     if header is None:
@@ -311,7 +311,7 @@ def extract_table(rows: list[list], *, header: tuple[int, dict[int, str]] | None
                 col_of["position"] = idx
     columns = {k: _cell_text(rows[h][i]) for k, i in col_of.items()}
 
-    title_text = " ".join(_cell_text(c) for r in rows[:h] for c in r if _cell_text(c))
+    title_text = "\n".join(" ".join(dict.fromkeys(_cell_text(c) for c in r if _cell_text(c))) for r in rows[:h])
     as_of_raw = _find_as_of(title_text) if title_text else None
 
     def cell(row, kind):
@@ -320,13 +320,15 @@ def extract_table(rows: list[list], *, header: tuple[int, dict[int, str]] | None
             return None
         return row[i]
 
+    header_cells = [_normalise_header(c) for c in rows[h]]
     recs: list[dict] = []
     last: dict | None = None
+    section = None  # "Theme 2: Governance and culture" rows set the theme of the rows below
     for row in data_rows:
         texts = [_cell_text(c) for c in row]
         if not any(texts):
             continue
-        if _header_score(row)[0] >= 2:  # a repeated header (page break in a long plan)
+        if [_normalise_header(c) for c in row] == header_cells:  # repeated after a page break
             continue
         ref = _cell_text(cell(row, "ref"))
         text = _cell_text(cell(row, "text"))
@@ -334,10 +336,19 @@ def extract_table(rows: list[list], *, header: tuple[int, dict[int, str]] | None
         other_text = {k: _cell_text(v) for k, v in other.items()}
         filled = [t for t in texts if t]
         # a title / section row: one distinct value across the row (merged title, "Theme 1: ...")
-        if len(set(filled)) == 1 and not (ref and text and ref != text):
-            if last is not None and filled[0] == text and not ref:
+        first_col = next(i for i, t in enumerate(texts) if t)
+        lone_in_data = texts.count(filled[0]) == 1 and first_col not in (col_of.get("ref"), col_of.get("text"), 0)
+        if len(set(filled)) == 1 and not (ref and text and ref != text) and not lone_in_data:
+            if last is not None and filled[0] == text and not ref and "ref" not in col_of:
                 pass  # a lone recommendation text cell: treat as a record below
+            elif (last is not None and last["text"] and filled[0] == text and texts.count(text) == 1
+                  and (text[:1].islower() or not _ends_sentence(last["text"]))):
+                last["text"] = f"{last['text']} {text}"  # the recommendation's text wrapped onto another row
+                continue
             else:
+                if len(filled[0]) <= 80 and not re.match(r"(?i)key\b|note", filled[0]):
+                    section = re.sub(r"^(?:(?:core\s+)?theme|section|part|area|priority)?\s*\d*\s*[:.\-–]\s*", "",
+                                     filled[0], flags=re.I).strip() or None
                 continue
         if ref and not _looks_like_ref(ref):
             # notes under the table ("Key: G = on track") or a section title in the ref column
@@ -349,18 +360,25 @@ def extract_table(rows: list[list], *, header: tuple[int, dict[int, str]] | None
                 _merge_fields(last, _row_fields(other, other_text), warnings)
             continue
         fields = _row_fields(other, other_text)
+        if not ref and text and "ref" in col_of and last is not None and last["text"] and not fields:
+            last["text"] = f"{last['text']} {text}"  # the recommendation's text wrapped onto another row
+            continue
         number = _ref_number(ref) if ref else None
         if text and number is None:
             m = re.match(r"^(?:recommendation\s+|rec\.?\s*)?(\d{1,3}[a-z]?)[.):]\s+(.*)$", text, re.I | re.S)
             if m:
                 number, text = m.group(1), m.group(2).strip()
-        if last is not None and number is not None and number_key(number) == number_key(last["number"]) and \
-                (not text or text == last["text"]):
+        same = number is not None and last is not None and last["number"] is not None and (
+            number_key(number) == number_key(last["number"])
+            or (not text and (number_key(number) or "").startswith((number_key(last["number"]) or "") + ".")))
+        if same and (not text or text == last["text"]):
             _merge_fields(last, fields, warnings)  # one recommendation, several action rows
             continue
         if last is not None and number is None and text and text == last["text"]:
             _merge_fields(last, fields, warnings)
             continue
+        if section and not fields.get("theme"):
+            fields["theme"] = section
         rec = _new_rec(number=number, text=text or None, **fields)
         if number is None:
             rec["record_flag"] = "unnumbered"
@@ -501,42 +519,101 @@ def _is_generic_owner(text: str) -> bool:
             and words[-1].lower() not in _CONNECTORS)
 
 
+_NO_DATE_WORDS = re.compile(r"(?i)^(?:tbc|tba|tbd|to be (?:confirmed|agreed|determined)|on-?\s?going|n/?a|"
+                            r"not applicable|continuous|continuing|immediate(?:ly)?|as required|various)$")
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_date_span(text: str) -> bool:
+    """Text a timescale column could hold: a readable date, or a no-date word (TBC, Ongoing)."""
+    if text.startswith("(") or text.endswith(")"):
+        return False
+    if not re.search(r"\d", text) and not _NO_DATE_WORDS.match(text):
+        return False
+    try:
+        parse_date(text)
+    except DateParseError:
+        return False
+    return True
+
+
+@functools.lru_cache(maxsize=4096)
+def _is_status_span(text: str) -> bool:
+    return bool(normalise_status(text) or normalise_rag(text))
+
+
+@functools.lru_cache(maxsize=4096)
+def _owner_kind(text: str) -> str | None:
+    if _is_role(text):
+        return "role"
+    if _is_generic_owner(text):
+        return "generic"
+    return None
+
+
+_HEADER_WORDS = set("""
+ref reference no number num id item rec recs recommendation recommendations position progress update updates
+comments comment commentary narrative notes evidence action actions response owner owners lead leads officer
+accountable responsible member portfolio holder cabinet timescale timescales target date due deadline completion
+when timeframe timeline status rag rating revised theme area priority description finding findings issue
+""".split())
+
+
 def _flat_header(line: str) -> list[tuple[str, str]] | None:
     """Tokenise a flattened header line ("Ref Recommendation Position on the Recommendation
-    Accountable Responsible Timescale Status") into [(kind, label)], or None if it is not one."""
+    Accountable Responsible Timescale Status") into [(kind, label)], or None if it is not one.
+
+    The words are split into known column names so that a recommendation column exists, as few
+    words as possible are left over (they join the column before), and then as many columns as
+    possible: "Ref Recommendation Owner" is three columns, not Ref + "Recommendation Owner"."""
     words = line.split()
     if not 3 <= len(words) <= 30:
         return None
-    cols: list[list] = []
-    unknown = 0
-    i = 0
-    while i < len(words):
-        best = None
-        for j in range(min(len(words), i + 7), i, -1):
+    n = len(words)
+    # cheap checks first (this runs on every line of a document)
+    if sum(1 for w in words if w.lower().strip(".:()?#") in _HEADER_WORDS) < 3:
+        return None
+    if not any(column_kind(" ".join(words[:j])) for j in range(1, min(7, n) + 1)):
+        return None
+
+    @functools.lru_cache(maxsize=None)
+    def best(i: int, has_text: bool):
+        """Best (score, segmentation) for words[i:], score = (-unknown, columns)."""
+        if i == n:
+            return ((0, 0), ()) if has_text else None
+        options = []
+        for j in range(i + 1, min(n, i + 7) + 1):
             kind = column_kind(" ".join(words[i:j]))
             if kind:
-                best = (j, kind)
-                break
-        if best:
-            cols.append([best[1], " ".join(words[i:best[0]])])
-            i = best[0]
-        else:
-            if not cols:
-                return None
-            cols[-1][1] += " " + words[i]
-            unknown += 1
-            i += 1
-    kinds = [c[0] for c in cols]
-    if "text" not in kinds or not (set(kinds) & _STRUCTURED) or len(cols) < 3 or unknown > 3:
+                sub = best(j, has_text or kind == "text")
+                if sub:
+                    options.append(((sub[0][0], sub[0][1] + 1), ((kind, i, j),) + sub[1]))
+        if i > 0:  # an unknown word joins the column before
+            sub = best(i + 1, has_text)
+            if sub:
+                options.append(((sub[0][0] - 1, sub[0][1]), sub[1]))
+        return max(options, key=lambda o: o[0]) if options else None
+
+    result = best(0, False)
+    if result is None:
         return None
-    return [(k, label) for k, label in cols]
+    (neg_unknown, ncols), segs = result
+    kinds = [k for k, _, _ in segs]
+    if not (set(kinds) & _STRUCTURED) or ncols < 3 or -neg_unknown > 3:
+        return None
+    cols = []
+    for idx, (kind, a, b) in enumerate(segs):
+        stop = segs[idx + 1][1] if idx + 1 < len(segs) else n
+        cols.append((kind, " ".join(words[a:stop])))
+    return cols
 
 
-_ROW_START = re.compile(r"^\s*(?P<ref>(?:[A-Z]{1,5}\s?)?\d{1,3}(?:\.\d{1,2})?[a-z]?)[.):]?(?:\s+(?P<rest>\S.*))?$")
+_ROW_START = re.compile(r"^\s*(?P<ref>(?:Rec(?:ommendation)?\.?\s*|[A-Z]{1,5}\s?)?\d{1,3}(?:\.\d{1,2})?[a-z]?)[.):]?"
+                        r"(?:\s+(?P<rest>\S.*))?$")
 
 
 def _ref_tuple(ref: str) -> tuple[str, int, int | None] | None:
-    m = re.fullmatch(r"([A-Z]{0,5})\s?(\d{1,3})(?:\.(\d{1,2}))?([a-z]?)", ref.strip())
+    m = re.fullmatch(r"(Rec(?:ommendation)?\.?\s*|[A-Z]{0,5})\s?(\d{1,3})(?:\.(\d{1,2}))?([a-z]?)", ref.strip())
     if not m:
         return None
     minor = int(m.group(3)) if m.group(3) else (ord(m.group(4)) - 96 if m.group(4) else None)
@@ -567,8 +644,8 @@ def _flattened_tables(lines: list[str]) -> tuple[list[dict], list[str]]:
             if i + n > len(lines):
                 break
             chunk = lines[i:i + n]
-            if n > 1 and any(not c.strip() for c in chunk):
-                break
+            if n > 1 and (any(not c.strip() for c in chunk) or _flat_header(lines[i + 1].strip())):
+                break  # a header split over lines, but not a title line glued to a real header
             header = _flat_header(" ".join(c.strip() for c in chunk))
             if header:
                 span = n
@@ -618,8 +695,14 @@ def _flattened_tables(lines: list[str]) -> tuple[list[dict], list[str]]:
         col_kinds = [k for k, _ in header if k != "ref"]
         if header[0][0] != "ref":
             warnings.append("flattened table without a Ref column: rows were found by their leading numbers")
-        for ref, block_lines in blocks:
-            rec = _parse_flat_row(ref, block_lines, col_kinds, warnings)
+        for k, (ref, block_lines) in enumerate(blocks):
+            score, rec = _parse_flat_row(ref, block_lines, col_kinds)
+            if k == len(blocks) - 1:
+                # the last row may run into the text after the table when no blank line separates them
+                for cut in range(1, min(3, len(block_lines) - 1) + 1):
+                    score2, rec2 = _parse_flat_row(ref, block_lines[:-cut], col_kinds)
+                    if score2 >= score + 10:
+                        score, rec = score2, rec2
             recs.append(rec)
     return recs, warnings
 
@@ -633,8 +716,15 @@ def _tokens(block_lines: list[str]) -> list[tuple[str, bool]]:
     return out
 
 
-def _parse_flat_row(ref: str, block_lines: list[str], col_kinds: list[str], warnings: list[str]) -> dict:
+_MAX_ROW_WORDS = 250
+
+
+def _parse_flat_row(ref: str, block_lines: list[str], col_kinds: list[str]) -> tuple[float, dict]:
     toks = _tokens(block_lines)
+    if len(toks) > _MAX_ROW_WORDS and col_kinds and col_kinds[0] in _FREE_TEXT:
+        # a very long row: the structured cells are near its end; glue the head onto the first text cell
+        head, toks = toks[:-_MAX_ROW_WORDS // 2], toks[-_MAX_ROW_WORDS // 2:]
+        toks = [(" ".join(w for w, _ in head) + " " + toks[0][0], head[0][1])] + toks[1:]
     words = [w for w, _ in toks]
     starts = [s for _, s in toks]
     n = len(words)
@@ -649,31 +739,28 @@ def _parse_flat_row(ref: str, block_lines: list[str], col_kinds: list[str], warn
         else:
             groups.append((kind, [kind]))
     cache: dict = {}
+    digits = [0]
+    for w in words:
+        digits.append(digits[-1] + any(c.isdigit() for c in w))
+    capital = [w[:1].isupper() or w[:1] == "(" for w in words]
 
     def span_score(kind: str, a: int, b: int) -> float | None:
         key = (kind, a, b)
         if key in cache:
             return cache[key]
-        text = " ".join(words[a:b])
         score = None
         if kind in ("target", "revised_target", "as_of"):
-            if b - a <= 6:
-                try:
-                    parse_date(text)
-                    score = 10 + 0.5 * (b - a)
-                except DateParseError:
-                    score = None
-        elif kind == "status":
-            if b - a <= 5 and (normalise_status(text) or normalise_rag(text)):
+            if b - a <= 6 and (digits[b] > digits[a] or b - a <= 4) and _is_date_span(" ".join(words[a:b])):
                 score = 10 + 0.5 * (b - a)
-        elif kind == "rag":
-            if b - a <= 3 and (normalise_rag(text) or normalise_status(text)):
+        elif kind in ("status", "rag"):
+            if b - a <= (5 if kind == "status" else 3) and _is_status_span(" ".join(words[a:b])):
                 score = 10 + 0.5 * (b - a)
         elif kind in ("accountable", "responsible", "owner"):
-            if b - a <= 12:
-                if _is_role(text):
+            if b - a <= 12 and capital[a]:
+                role = _owner_kind(" ".join(words[a:b]))
+                if role == "role":
                     score = 10 + 0.3 * (b - a)
-                elif _is_generic_owner(text):
+                elif role == "generic":
                     score = 3 + 0.1 * (b - a)
         if score is not None and starts[a]:
             score += 2
@@ -742,7 +829,7 @@ def _parse_flat_row(ref: str, block_lines: list[str], col_kinds: list[str], warn
                 rec[kind] = text
             if generic:
                 rec.setdefault("_warn", []).append(f"owner {generic[0]!r} is not a role title the extractor knows; check it")
-    return rec
+    return score, rec
 
 
 _POSITION_SPLITS = [
@@ -886,7 +973,21 @@ _LABEL_KINDS: list[tuple[str, str]] = [
 ]
 _LABEL_ALT = "|".join(f"(?P<{k}{i}>{p})" for i, (k, p) in enumerate(_LABEL_KINDS))
 _LABEL_RE = re.compile(rf"^\s*(?:[-*]\s*)?(?:{_LABEL_ALT})\s*(?::|\s[-–—]\s)\s*(?P<value>.*)$", re.I)
-_LABEL_SPLIT = re.compile(rf"\s+(?:\||;|–|—)\s+(?=(?:{'|'.join(p for _, p in _LABEL_KINDS)})\s*:)", re.I)
+_LABEL_SPLIT = re.compile(rf"(?:\s*[|;]\s*|\s+[–—]\s+)(?=(?:{'|'.join(p for _, p in _LABEL_KINDS)})\s*:)", re.I)
+
+
+_BARE_LABEL_RE = re.compile(rf"^\s*(?:[-*]\s*)?(?:{_LABEL_ALT})\s*:?\s*$", re.I)
+
+
+def _bare_label(line: str) -> str | None:
+    """The kind of a label standing alone on its line ("Progress update", "Status:"), else None."""
+    m = _BARE_LABEL_RE.match(line)
+    if not m:
+        return None
+    for name, value in m.groupdict().items():
+        if value is not None:
+            return re.sub(r"\d+$", "", name)
+    return None
 
 
 def _label(line: str):
@@ -916,7 +1017,7 @@ class _Para:
         for line in self.lines:
             line = line.strip()
             if joined.endswith("-") and not joined.endswith(" -") and line[:1].islower():
-                joined = joined[:-1] + line  # a word hyphenated across lines
+                joined = joined + line  # "decision-" + "making": keep the hyphen, no space
             else:
                 joined = f"{joined} {line}" if joined else line
         return _squash(joined)
@@ -950,13 +1051,29 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
     blank_before: list[bool] = []
     cur: list[str] | None = None
     blank = True
+    # text from a PDF often has no blank lines: a paragraph then ends where a line that finishes a
+    # sentence is clearly shorter than the lines around it, and a short title line stands alone
+    filled = [ln.strip() for ln in lines if ln.strip()]
+    dense = len(filled) >= 3 and (len(lines) - len(filled)) < 0.05 * len(lines)
+    widths = sorted(len(ln) for ln in filled)
+    full = widths[int(len(widths) * 0.9)] if widths else 0
+    prev_line = ""
+    prev_title = False
     for line in lines:
         if not line.strip():
             cur = None
             blank = True
+            prev_line = ""
             continue
-        new = cur is None or _is_break_line(line) or (
+        stripped = line.strip()
+        title = (len(stripped.split()) <= 8 and not _ends_sentence(stripped) and stripped[:1].isupper()
+                 and (not prev_line or _ends_sentence(prev_line) or prev_title))
+        pdf_break = dense and cur is not None and (
+            (_ends_sentence(prev_line) and len(prev_line.strip()) < 0.8 * full) or title or prev_title)
+        new = cur is None or pdf_break or _is_break_line(line) or (
             line[:1] in (" ", "\t") and _ends_sentence(cur[-1]))
+        prev_line = line
+        prev_title = dense and title
         if new:
             cur = [line]
             paras.append(cur)
@@ -970,10 +1087,12 @@ def _paragraphs(lines: list[str]) -> list[_Para]:
         if out and was_blank:
             prev = out[-1]
             first = lines_[0]
+            lower_next = first[:1].islower() or first[:1].isdigit()
+            short_head = len(prev) == 1 and (
+                _is_heading(_Para(prev)) or (_rec_start(prev[0]) and len(prev[0].split()) <= 14))
             if (len(prev[-1].strip()) >= 40 and not _ends_sentence(prev[-1]) and first[:1] not in (" ", "\t")
-                    and not _is_break_line(first) and not _is_break_line(prev[0]) or
-                    (len(prev[-1].strip()) >= 40 and not _ends_sentence(prev[-1]) and first[:1] not in (" ", "\t")
-                     and not _is_break_line(first) and _rec_start(prev[0]))):
+                    and not _is_break_line(first) and not _MD_HEADING.match(prev[0])
+                    and (lower_next or not short_head)):
                 prev.extend(lines_)
                 continue
         out.append(list(lines_))
@@ -984,7 +1103,7 @@ def _is_heading(p: _Para) -> bool:
     """A section heading: markdown '#', a numbered title, an ALL-CAPS line, or a short title line."""
     if _MD_HEADING.match(p.first):
         return True
-    if len(p.lines) > 2 or _label(p.first):
+    if len(p.lines) > 2 or _label(p.first) or p.indent:
         return False
     text = p.text
     words = text.split()
@@ -1024,15 +1143,39 @@ def _prose_recs(paras: list[_Para], warnings: list[str]) -> list[dict]:
         text_lines = [inline] if inline else []
         text_lines += [ln.strip() for ln in head.lines[1:]]
         text_open = True
+        in_list = False
+        # "Recommendation 1 - Financial sustainability" then a paragraph: the inline words are a title
+        if (inline and len(head.lines) == 1 and len(inline.split()) <= 10 and not _ends_sentence(inline)
+                and i + 1 < len(paras) and not _rec_start(paras[i + 1].first) and not _label(paras[i + 1].first)
+                and not _is_heading(paras[i + 1])):
+            rec["_title"] = inline
+            text_lines = []
         bare = not text_lines
         heading_style.append(bare)
         position: list[str] = []
         pending_label = None
+        waiting_value = None  # a label whose value is the next paragraph ("Target:" then "Oct 24")
         i += 1
         while i < len(paras):
             p = paras[i]
             if _rec_start(p.first) or _is_toc(p.first):
                 break
+            if waiting_value:
+                _set_label(rec, waiting_value, p.text)
+                pending_label = waiting_value if waiting_value in ("position", "action") else None
+                waiting_value = None
+                i += 1
+                continue
+            bare_kind = _bare_label(p.first)
+            if bare_kind:
+                if len(p.lines) > 1:
+                    _set_label(rec, bare_kind, _squash(" ".join(p.lines[1:])))
+                    pending_label = bare_kind if bare_kind in ("position", "action") else None
+                else:
+                    waiting_value = bare_kind
+                text_open = False
+                i += 1
+                continue
             lab = _label(p.first)
             if lab:
                 kind, value = lab
@@ -1045,6 +1188,8 @@ def _prose_recs(paras: list[_Para], warnings: list[str]) -> list[dict]:
                         _set_label(rec, *sub)
                 if _LABEL_SPLIT.search(p.text):
                     value = _squash(_LABEL_SPLIT.split(_label(p.text)[1])[0])
+                if not value and len(p.lines) == 1:
+                    waiting_value = kind
                 _set_label(rec, kind, value)
                 pending_label = kind if kind in ("position", "action") else None
                 text_open = False
@@ -1059,8 +1204,11 @@ def _prose_recs(paras: list[_Para], warnings: list[str]) -> list[dict]:
                 joined = " ".join(text_lines)
                 if not text_lines:
                     text_lines.append(p.text)
-                elif joined.rstrip().endswith(":") and (item or (p.indent and p.text.split()[0].lower() in _IMPERATIVE)):
-                    text_lines.append("\n- " + (item.group("rest") if item else p.text))
+                elif (joined.rstrip().endswith(":") or in_list) and (
+                        (item and (not in_list or item.group("bullet") or item.group("num") or item.group("letter")))
+                        or (p.indent and p.text.split()[0].lower() in _IMPERATIVE)):
+                    text_lines.append("\n- " + (_squash(item.group("rest") + " " + " ".join(p.lines[1:])) if item else p.text))
+                    in_list = True
                     i += 1
                     continue
                 elif not _ends_sentence(joined) and not p.indent and not item:
@@ -1189,6 +1337,8 @@ def _list_recs(paras: list[_Para], warnings: list[str]) -> list[dict]:
             intro += 1
             if intro > 3:
                 break
+        if not items and not committee:
+            items = _imperative_paragraphs(paras[h + 1:])
         kept = []
         for it in items:
             if committee or _COMMITTEE_REC.search(it["text"]):
@@ -1200,6 +1350,26 @@ def _list_recs(paras: list[_Para], warnings: list[str]) -> list[dict]:
                             "skipped (committee-report recommendations are not peer recommendations)")
         recs.extend(kept)
     return recs
+
+
+def _imperative_paragraphs(paras: list[_Para]) -> list[dict]:
+    """Unnumbered recommendations: paragraphs that each start with a verb ("Develop ...", "Review ..."),
+    after at most two introductory paragraphs and before the next heading; two or more of them."""
+    items: list[dict] = []
+    intro = 0
+    for p in paras:
+        if _rec_start(p.first) or _is_heading(p) or _is_toc(p.first):
+            break
+        first = re.sub(r"[^a-z-]", "", p.text.split()[0].lower()) if p.text.split() else ""
+        if first in _IMPERATIVE and len(p.text.split()) <= 80:
+            items.append(_new_rec(number=None, text=p.text, record_flag="unnumbered"))
+            continue
+        if items:
+            break
+        intro += 1
+        if intro > 2:
+            return []
+    return items if len(items) >= 2 else []
 
 
 _DONE_SENT = re.compile(
@@ -1238,7 +1408,8 @@ def _status_sentences(paras: list[_Para], warnings: list[str]) -> tuple[list[dic
                 when = (m.group("when") or "").strip()
                 status_raw = _squash(f"{m.group('status')} {when}")
                 rec = _new_rec(number=number, code=code if not code.isdigit() else None,
-                               text=(desc[:1].upper() + desc[1:]) if desc else None, status_raw=status_raw)
+                               text=(desc[:1].upper() + desc[1:]) if desc else None, status_raw=status_raw,
+                               status=normalise_status(m.group("status")))
                 period = re.sub(r"^(?:during|in|by|within|before)\s+(?:the\s+)?", "", when, flags=re.I)
                 if period and try_parse_date(period).value:
                     rec["as_of_raw"] = period
@@ -1290,14 +1461,6 @@ def _find_as_of(text: str) -> str | None:
     """The date a progress document speaks for: 'as at 31 March 2025', 'Last updated: 23/03/2023',
     '2nd quarter 2020/21'."""
     flat = _squash(text)
-    m = re.search(r"\b(?P<q>1st|2nd|3rd|4th|first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<fy>\d{4}\s*/\s*\d{2,4})",
-                  flat, re.I)
-    if m:
-        q = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3, "4th": 4, "fourth": 4}[m.group("q").lower()]
-        return f"Q{q} {m.group('fy').replace(' ', '')}"
-    m = re.search(r"\b(?:Q|Quarter\s*)([1-4])\s+(\d{4}/\d{2,4})", flat)
-    if m:
-        return f"Q{m.group(1)} {m.group(2)}"
     for pattern in (r"\bas\s+(?:at|of)\s+(?P<d>[\w/ ,.-]{4,30})", r"\blast\s+updated:?\s+(?:on\s+)?(?P<d>[\w/ ,.-]{4,30})",
                     r"\bposition\s+at\s+(?P<d>[\w/ ,.-]{4,30})"):
         for m in re.finditer(pattern, flat, re.I):
@@ -1306,6 +1469,17 @@ def _find_as_of(text: str) -> str | None:
                 cand = " ".join(words[:k]).strip(" ,.")
                 if re.search(r"\d", cand) and try_parse_date(cand).value:
                     return cand
+    m = re.search(r"\b(?P<q>1st|2nd|3rd|4th|first|second|third|fourth)\s+quarter\s+(?:of\s+)?(?P<fy>\d{4}\s*/\s*\d{2,4})",
+                  flat, re.I)
+    if m:
+        q = {"1st": 1, "first": 1, "2nd": 2, "second": 2, "3rd": 3, "third": 3, "4th": 4, "fourth": 4}[m.group("q").lower()]
+        return f"Q{q} {m.group('fy').replace(' ', '')}"
+    # a short title line such as "Action plan update Q2 2024/25"
+    for line in [ln.strip() for ln in text.split("\n") if ln.strip()][:6]:
+        if len(line.split()) <= 12 and re.search(r"progress|update|position|monitoring", line, re.I):
+            m = re.search(r"\b(?:Q|Quarter\s*)([1-4])\s+(\d{4}\s*/\s*\d{2,4})\b", line, re.I)
+            if m and try_parse_date(m.group(0)).value:
+                return f"Q{m.group(1)} {m.group(2).replace(' ', '')}"
     return None
 
 
@@ -1318,7 +1492,7 @@ def _facts(lines: list[str]) -> tuple[dict, list[str]]:
     totals = []
     for m in re.finditer(
             r"\b(?:total\s+of|series\s+of|set\s+out|sets\s+out|made|makes|contains?|contained|included?|includes|"
-            r"identified|put\s+forward|gave|offers?|offered|proposed|with|its|their|report'?s?)\s+(?:a\s+series\s+of\s+|"
+            r"identified|put\s+forward|gave|offers?|offered|proposed|with|its|their|report'?s?|response\s+to|respond\s+to)\s+(?:a\s+series\s+of\s+|"
             r"a\s+total\s+of\s+)?(?:the\s+)?(?P<n>" + _NUMBER_WORD + r")\s+(?:key\s+|main\s+|high[- ]level\s+|specific\s+|"
             r"formal\s+|headline\s+|further\s+)?recommendations\b", flat, re.I):
         totals.append(_to_int(m.group("n")))
@@ -1367,10 +1541,11 @@ def _facts(lines: list[str]) -> tuple[dict, list[str]]:
         for s in _sentences(flat):
             if re.search(r"progress\s+review|report(?:ed)?\s+to", s, re.I):
                 continue
-            m = re.search(rf"\b(?:in|during)\s+(?:the\s+)?(?P<d>(?:{_MONTH}\s+\d{{4}})|(?:(?:spring|summer|autumn|winter)\s+(?:of\s+)?\d{{4}}))",
+            m = re.search(rf"\b(?:in|during|over)\s+(?:the\s+)?(?P<d>(?:{_MONTH}\s+\d{{4}})|(?:(?:spring|summer|autumn|winter)\s+(?:of\s+)?\d{{4}}))",
                           s, re.I)
             if m and _ONSITE_CUE.search(s):
-                value = _date_for_record(m.group("d").replace(" of ", " "))
+                d = m.group("d").replace(" of ", " ")
+                value = _date_for_record(d[:1].upper() + d[1:])
                 if value:
                     facts["onsite_start"] = value
                     break
@@ -1424,8 +1599,618 @@ def _source_kind(flat_head: str, ext: str) -> str:
     if "feedback report" in low and ("peer challenge" in low or "lga" in low.split()):
         return "lga_feedback_report"
     if re.search(r"\b(?:cabinet|committee|council)\b.*\b(?:meeting\s+date|report\s+subject|report\s+of|report\s+to)\b|"
+                 r"\b(?:cabinet|committee|scrutiny)\s+report\b|"
                  r"\breport\s+to\b.*\b(?:cabinet|committee|council)\b|\bagenda\s+item\b", low):
         return "committee_report"
     if ext in HTML_EXTS:
         return "council_page"
     return "other"
+
+
+# ============================================================================ assembling the result
+
+def _number_sort_key(number):
+    key = number_key(number) or ""
+    parts = re.findall(r"\d+|[a-z]+", key)
+    return [(0, int(p)) if p.isdigit() else (1, p) for p in parts]
+
+
+def _merge_recs(primary: list[dict], extra: list[dict]) -> list[dict]:
+    """Add recommendations from another recogniser; the same number fills in what is missing."""
+    by_key = {number_key(r["number"]): r for r in primary if r["number"] is not None}
+    out = list(primary)
+    for rec in extra:
+        key = number_key(rec["number"])
+        if key is not None and key in by_key:
+            old = by_key[key]
+            for k, v in rec.items():
+                if v and not old.get(k):
+                    old[k] = v
+            continue
+        out.append(rec)
+        if key is not None:
+            by_key[key] = rec
+    return out
+
+
+def _short_title(text: str | None, number) -> str:
+    if not text:
+        return f"Recommendation {number}" if number else "Recommendation"
+    first = _squash(text.split("\n")[0])
+    m = re.match(r"^(.+?[.;:])(?:\s|$)", first)
+    if m and len(m.group(1)) >= 15:
+        first = m.group(1).rstrip(".;:")
+    if len(first) > 90:
+        cut = first[:90].rsplit(" ", 1)[0]
+        first = cut.rstrip(",;:- ") + "…"
+    return first
+
+
+def _finish(rec: dict, warnings: list[str], doc_as_of: str | None) -> dict:
+    """Parse a draft record's dates, status and RAG; return its JSON form."""
+    label = f"recommendation {rec['number']}" if rec["number"] else f"unnumbered recommendation ({_short_title(rec['text'], None)[:40]})"
+    for w in rec.pop("_warn", []):
+        warnings.append(f"{label}: {w}")
+    out: dict[str, Any] = {"number": rec["number"]}
+    if rec.get("code"):
+        out["code"] = rec["code"]
+    out["title"] = rec.get("_title") or _short_title(rec["text"], rec["number"])
+    out["text"] = rec["text"]
+    out["position"] = rec["position"]
+    if rec.get("actions"):
+        out["actions"] = rec["actions"]
+    out["accountable"] = rec["accountable"]
+    out["responsible"] = rec["responsible"]
+    # target
+    target_raw = rec["target_raw"]
+    if rec.get("_targets"):
+        targets = rec["_targets"]
+        dated = [(try_parse_date(t).value, t) for t in targets]
+        dated = [d for d in dated if d[0]]
+        warnings.append(f"{label}: its action rows give different timescales ({'; '.join(targets)}); "
+                        + (f"the latest, {max(dated)[1]!r}, is the target" if dated else "none is a single date"))
+        target_raw = max(dated)[1] if dated else "; ".join(targets)
+    out["target_raw"] = target_raw
+    out["target_date"], out["target_precision"] = None, None
+    if target_raw:
+        try:
+            parsed = parse_date(target_raw)
+            out["target_date"], out["target_precision"] = _iso(parsed.value), parsed.precision
+        except DateParseError:
+            warnings.append(f"{label}: target {target_raw!r} is not a date the importer can read for certain; "
+                            "target_date left null")
+    revised = rec["revised_target_raw"]
+    out["revised_target_raw"] = revised
+    out["revised_target"] = None
+    if revised:
+        try:
+            out["revised_target"] = _iso(parse_date(revised).value)
+        except DateParseError:
+            warnings.append(f"{label}: revised target {revised!r} is not a readable date; left null")
+    # status and RAG (kept apart: a RAG colour is never turned into a status)
+    status_raw = rec["status_raw"]
+    rag_raw = rec["rag_raw"]
+    if rec.get("_statuses"):
+        raws = rec["_statuses"]
+        found = {normalise_status(r) for r in raws}
+        if len(found) == 1:
+            status_raw = raws[0]
+        else:
+            status_raw = "; ".join(raws)
+            warnings.append(f"{label}: its action rows have different statuses ({status_raw}); status left null")
+    status = None
+    rag = None
+    mixed = bool(rec.get("_statuses")) and len({normalise_status(r) for r in rec["_statuses"]}) > 1
+    if status_raw and not mixed:
+        status = normalise_status(status_raw) or rec.get("status")
+        if status is None and not rec.get("_statuses"):
+            colour = normalise_rag(status_raw)
+            if colour and not rag_raw:
+                rag = colour
+            elif not colour:
+                warnings.append(f"{label}: status {status_raw!r} is not one the importer knows; status left null")
+    if rec.get("_rag_raw") and len({normalise_rag(r) for r in rec["_rag_raw"]}) > 1:
+        warnings.append(f"{label}: its action rows have different RAG ratings ({'; '.join(rec['_rag_raw'])}); "
+                        "rag left null")
+        rag_raw = None
+    if rag_raw:
+        rag = normalise_rag(rag_raw)
+        if rag is None:
+            alt = normalise_status(rag_raw)
+            if alt and status is None:
+                status = alt
+                status_raw = status_raw or rag_raw
+            else:
+                warnings.append(f"{label}: RAG rating {rag_raw!r} is not red, amber or green; rag left null")
+    out["status"] = status
+    out["status_raw"] = status_raw
+    out["rag"] = rag
+    as_of_raw = rec["as_of_raw"] or doc_as_of
+    out["as_of_raw"] = as_of_raw
+    out["as_of"] = _date_text_iso(as_of_raw) if as_of_raw else None
+    theme = rec.get("theme")
+    out["theme"] = theme
+    out["core_theme"] = next((t for t in CORE_THEMES if theme and _squash(theme).lower() == t.lower()), None)
+    out["record_flag"] = rec.get("record_flag")
+    return out
+
+
+_CHALLENGE_DATES = ("onsite_start", "onsite_end", "report_published", "action_plan_approved",
+                    "progress_review_onsite", "progress_review_published")
+
+
+def _assemble(recs: list[dict], warnings: list[str], *, lines: list[str] | None, council_id: str | None,
+              source_name: str | None, ext: str, as_of_raw: str | None = None, rolled: str | None = None,
+              extra_facts: dict | None = None) -> dict:
+    lines = lines or []
+    facts, fact_warnings = _facts(lines) if lines else ({}, [])
+    facts.update(extra_facts or {})
+    warnings = list(warnings) + fact_warnings
+    doc_as_of = as_of_raw or (_find_as_of("\n".join(ln for ln in lines[:15] if "\t" not in ln and "|" not in ln))
+                              if lines else None)
+    if all(r["number"] is not None for r in recs) and recs:
+        recs = sorted(recs, key=lambda r: _number_sort_key(r["number"]))
+    out_recs = []
+    for rec in recs:
+        if rolled and not rec["status_raw"] and not rec["revised_target_raw"]:
+            rec["revised_target_raw"] = rolled
+            rec.setdefault("_warn", []).append(
+                f"no status given; the document says the remaining actions were rolled forward to {rolled} "
+                "(recorded as the revised target)")
+        out_recs.append(_finish(rec, warnings, doc_as_of))
+    seen: dict[str, int] = {}
+    for r in out_recs:
+        key = number_key(r["number"])
+        if key is not None:
+            seen[key] = seen.get(key, 0) + 1
+    dupes = sorted(k for k, n in seen.items() if n > 1)
+    if dupes:
+        warnings.append(f"recommendation numbers appear more than once: {', '.join(dupes)}")
+    total = facts.get("recommendations_total")
+    if total is not None and out_recs and total != len(out_recs):
+        warnings.append(f"the document says {total} recommendations but {len(out_recs)} were found")
+    if not out_recs:
+        warnings.append("no recommendations found"
+                        + (f" (the document says there are {total})" if total else ""))
+    no_status = [r["number"] or "?" for r in out_recs if r["status"] is None and r["rag"] is None]
+    already = {w.split(":")[0] for w in warnings}
+    no_status_new = [n for n in no_status if f"recommendation {n}" not in already]
+    if out_recs and no_status and any(r["status"] or r["rag"] for r in out_recs) and no_status_new:
+        warnings.append(f"no status given for recommendation{'s' if len(no_status_new) > 1 else ''} "
+                        f"{', '.join(no_status_new)}")
+    head = _squash(" ".join([ln for ln in lines if ln.strip() and len(ln.split()) <= 15][:6]))
+    title = _doc_title(lines) if lines else None
+    challenge_raw = {
+        "kind": "corporate_peer_challenge",
+        "onsite_start": facts.get("onsite_start"), "onsite_end": facts.get("onsite_end"),
+        "report_published": facts.get("report_published"),
+        "report_published_basis": facts.get("report_published_basis"),
+        "action_plan_approved": facts.get("action_plan_approved"),
+        "progress_review_onsite": facts.get("progress_review_onsite"),
+        "progress_review_published": None,
+        "people_met": facts.get("people_met"), "people_met_lower_bound": facts.get("people_met_lower_bound", False),
+        "meetings_held": facts.get("meetings_held"),
+        "meetings_held_lower_bound": facts.get("meetings_held_lower_bound", False),
+        "peer_team_size": facts.get("peer_team_size"),
+        "recommendations_total": total,
+    }
+    # JSON: ISO dates (last day of the period) with their precision; YAML keeps the text as written
+    challenge: dict[str, Any] = {}
+    for key, value in challenge_raw.items():
+        if key in _CHALLENGE_DATES:
+            parsed = try_parse_date(value) if value else None
+            challenge[key] = _iso(parsed.value) if parsed else None
+            challenge[f"{key}_precision"] = parsed.precision if parsed else None
+        else:
+            challenge[key] = value
+    return {
+        "council": {"council_id": council_id, "name": _council_name(lines) if lines else None},
+        "challenge": challenge,
+        "challenge_raw": challenge_raw,
+        "source": {"title": title or source_name, "file": source_name, "kind": _source_kind(head, ext)},
+        "title": title,
+        "as_of": _date_text_iso(doc_as_of) if doc_as_of else None,
+        "as_of_raw": doc_as_of,
+        "recommendations": out_recs,
+        "warnings": warnings,
+    }
+
+
+# ============================================================================ public functions
+
+def extract_text(text: str, council_id: str | None = None, *, source_name: str | None = None,
+                 ext: str = ".txt") -> dict:
+    """Draft records from a document's text (report prose, a flattened or tab-separated table)."""
+    lines = _clean_lines(text)
+    warnings: list[str] = []
+    recs: list[dict] = []
+    as_of_raw = None
+    # 1. tables: tab-separated / markdown / HTML tables
+    for table in _delimited_tables(lines):
+        header = find_header(table)
+        if header is None:
+            continue
+        result = _table_records(table, header=header)
+        recs = _merge_recs(recs, result["recommendations"])
+        warnings += result["warnings"]
+        as_of_raw = as_of_raw or result["as_of_raw"]
+    if not recs and "," in text[:20000]:
+        # a CSV saved with a .txt name
+        rows = list(csv.reader(io.StringIO("\n".join(lines[:5000]))))
+        header = find_header(rows)
+        if header is not None and len(set(header[1].values())) >= 3 and len(rows[header[0]]) >= 3:
+            result = _table_records(rows, header=header)
+            recs, warnings = result["recommendations"], warnings + result["warnings"]
+            as_of_raw = as_of_raw or result["as_of_raw"]
+    # 2. action plans flattened to text
+    if not recs:
+        flat, flat_warnings = _flattened_tables(lines)
+        if flat:
+            recs, warnings = flat, warnings + flat_warnings
+    rolled = None
+    # 3. prose
+    if not recs:
+        prose_lines = [ln for ln in lines if not _is_toc(ln)]
+        paras = _paragraphs(prose_lines)
+        recs = _prose_recs(paras, warnings)
+        recs = _merge_recs(recs, _list_recs(paras, warnings))
+        done, rolled = _status_sentences(paras, warnings)
+        recs = _merge_recs(recs, done)
+    return _assemble(recs, warnings, lines=lines, council_id=council_id, source_name=source_name, ext=ext,
+                     as_of_raw=as_of_raw, rolled=rolled)
+
+
+def extract_rows(rows: list[list], council_id: str | None = None, *, source_name: str | None = None,
+                 ext: str = ".csv") -> dict:
+    """Draft records from a spreadsheet's rows (CSV, XLSX sheet)."""
+    result = _table_records(rows)
+    title_lines = [" ".join(dict.fromkeys(_cell_text(c) for c in r if _cell_text(c))) for r in rows[:result["header_row"]]]
+    out = _assemble(result["recommendations"], result["warnings"], lines=None, council_id=council_id,
+                    source_name=source_name, ext=ext, as_of_raw=result["as_of_raw"])
+    if title_lines:
+        out["title"] = next((t for t in title_lines if t), None)
+        out["source"]["title"] = out["title"] or source_name
+        name = _council_name(title_lines)
+        if name:
+            out["council"]["name"] = name
+    out["columns"] = result["columns"]
+    return out
+
+
+def extract_file(path, council_id: str | None = None) -> dict:
+    """Read one file (any supported format) and return the draft: see the module docstring."""
+    path = Path(path)
+    ext = path.suffix.lower()
+    if not path.exists():
+        raise UserError(f"{path}: no such file")
+    if not path.is_file():
+        raise UserError(f"{path}: not a file; expected a report or action plan ({', '.join(SUPPORTED_EXTS)})")
+    if ext not in SUPPORTED_EXTS:
+        hint = " (save it as .xlsx or .csv)" if ext in (".xls", ".ods", ".numbers") else \
+            " (save it as PDF or text)" if ext in (".doc", ".docx", ".odt", ".rtf") else ""
+        raise UserError(f"{path}: unsupported file type {ext or '(none)'!r}{hint}; expected one of "
+                        f"{', '.join(SUPPORTED_EXTS)}")
+    size = path.stat().st_size
+    if size == 0:
+        raise UserError(f"{path}: the file is empty; expected a report or action plan")
+    if size > MAX_BYTES:
+        raise UserError(f"{path}: the file is {size / 1024 / 1024:.0f} MB, over the {MAX_BYTES // 1024 // 1024} MB "
+                        "limit for one report or action plan; split it or extract the relevant pages")
+    name = path.name
+    if ext in CSV_EXTS:
+        return extract_rows(_read_csv(path, ext), council_id, source_name=name, ext=ext)
+    if ext in XLSX_EXTS:
+        return extract_rows(_read_xlsx(path), council_id, source_name=name, ext=ext)
+    if ext in PDF_EXTS:
+        return extract_text(_read_pdf(path), council_id, source_name=name, ext=ext)
+    text = _decode(path.read_bytes(), path, "a text document")
+    if ext in HTML_EXTS:
+        text = html_to_text(text)
+    if not text.strip():
+        raise UserError(f"{path}: no text in the file; expected a report or action plan")
+    return extract_text(text, council_id, source_name=name, ext=ext)
+
+
+# ============================================================================ readers
+
+def _decode(data: bytes, path: Path, what: str) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise UserError(f"{path}: cannot decode the UTF-16 text; expected {what}") from None
+    if b"\x00" in data[:1 << 16]:
+        raise UserError(f"{path}: binary content, not text; expected {what}")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    sample = text[:1 << 16]
+    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\t\n\r\f") or c in "\ufffd\x7f")
+    if sample and bad / len(sample) > 0.005:
+        raise UserError(f"{path}: binary content, not text; expected {what}")
+    return text
+
+
+def _read_csv(path: Path, ext: str) -> list[list]:
+    text = _decode(path.read_bytes(), path, "comma-separated text with a header row")
+    if not text.strip():
+        raise UserError(f"{path}: no text in the file; expected comma-separated text with a header row")
+    if ext == ".tsv":
+        delimiter = "\t"
+    else:
+        try:
+            delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
+        except csv.Error:
+            delimiter = ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise UserError(f"{path}: not readable as CSV ({exc}); expected comma-separated text with a header row") from None
+    if find_header(rows) is None and delimiter != ",":
+        rows2 = list(csv.reader(io.StringIO(text, newline=""), delimiter=","))
+        if find_header(rows2) is not None:
+            rows = rows2
+    if find_header(rows) is None:
+        raise UserError(f"{path}: no header row found in the first 40 rows; expected {HEADER_HELP}")
+    return rows
+
+
+def _read_xlsx(path: Path) -> list[list]:
+    import zipfile
+
+    try:
+        import openpyxl
+        from openpyxl.utils.exceptions import InvalidFileException
+    except ImportError:  # pragma: no cover
+        raise UserError("reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
+        raise UserError(f"{path}: not a readable .xlsx workbook ({type(exc).__name__}); expected an Excel "
+                        "workbook saved as .xlsx") from None
+    best = None
+    for ws in wb.worksheets:
+        rows = [list(r) for r in ws.iter_rows(values_only=True)]
+        width = max((len(r) for r in rows), default=0)
+        rows = [r + [None] * (width - len(r)) for r in rows]
+        for rng in ws.merged_cells.ranges:
+            value = rows[rng.min_row - 1][rng.min_col - 1] if rng.min_row - 1 < len(rows) else None
+            for r in range(rng.min_row - 1, min(rng.max_row, len(rows))):
+                for c in range(rng.min_col - 1, min(rng.max_col, width)):
+                    rows[r][c] = value
+        header = find_header(rows)
+        if header is not None:
+            score = _header_score(rows[header[0]])[0]
+            if best is None or score > best[0]:
+                best = (score, rows)
+    if best is None:
+        sheets = ", ".join(repr(ws.title) for ws in wb.worksheets)
+        raise UserError(f"{path}: no header row found in any sheet ({sheets}); expected {HEADER_HELP}")
+    return best[1]
+
+
+def _read_pdf(path: Path) -> str:
+    try:
+        from pypdf import PdfReader
+        from pypdf.errors import PdfReadError
+    except ImportError:  # pragma: no cover
+        raise UserError("reading .pdf needs pypdf (pip install pypdf)") from None
+    try:
+        reader = PdfReader(str(path))
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:  # noqa: BLE001 - any failure means we cannot read it
+                raise UserError(f"{path}: the PDF is encrypted; expected an unprotected PDF") from None
+        pages = [page.extract_text() or "" for page in reader.pages]
+    except UserError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError, AttributeError, IndexError) as exc:
+        raise UserError(f"{path}: not a readable PDF ({type(exc).__name__}); expected a PDF with a text layer") from None
+    except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds of error on broken files
+        raise UserError(f"{path}: not a readable PDF ({type(exc).__name__}); expected a PDF with a text layer") from None
+    text = "\n".join(pages)
+    if len(re.sub(r"\s", "", text)) < 20:
+        raise UserError(f"{path}: the PDF has no text layer (a scanned image?); run it through OCR first, or "
+                        "copy its text into a .txt file")
+    return text
+
+
+class _HTMLText(html.parser.HTMLParser):
+    """HTML to text: blocks on their own lines, headings as '#', list items as '-' or '1.', tables as
+    tab-separated rows."""
+
+    BLOCKS = {"p", "div", "section", "article", "header", "footer", "main", "br", "ul", "ol", "table",
+              "blockquote", "pre", "hr", "dl", "dt", "dd", "nav", "aside", "figure", "figcaption", "form"}
+    SKIP = {"script", "style", "noscript", "template", "svg", "head"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.out: list[str] = []
+        self.skip = 0
+        self.lists: list[list] = []  # [kind, counter]
+        self.row: list[str] | None = None
+        self.cell: list[str] | None = None
+        self.span = (1, 1)  # (rowspan, colspan) of the open cell
+        self.pending: dict[int, list] = {}  # column -> [rows left, text] from a rowspan above
+
+    def _nl(self, n=1):
+        self.out.append("\n" * n)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self.SKIP:
+            self.skip += 1
+            return
+        if tag in ("ul", "ol"):
+            self.lists.append([tag, 0])
+        if tag == "li":
+            self._nl()
+            if self.lists and self.lists[-1][0] == "ol":
+                self.lists[-1][1] += 1
+                self.out.append(f"{self.lists[-1][1]}. ")
+            else:
+                self.out.append("- ")
+        elif re.fullmatch(r"h[1-6]", tag):
+            self._nl(2)
+            self.out.append("#" * int(tag[1]) + " ")
+        elif tag == "tr":
+            self.row = []
+            self._fill_spans()
+        elif tag in ("td", "th"):
+            self.cell = []
+            a = dict(attrs)
+
+            def _int(v):
+                try:
+                    return max(1, min(int(v or 1), 50))
+                except ValueError:
+                    return 1
+            self.span = (_int(a.get("rowspan")), _int(a.get("colspan")))
+        elif tag in self.BLOCKS:
+            self._nl(2 if tag == "p" else 1)
+
+    def handle_endtag(self, tag):
+        if tag in self.SKIP:
+            self.skip = max(0, self.skip - 1)
+            return
+        if tag in ("ul", "ol") and self.lists:
+            self.lists.pop()
+            self._nl()
+        elif tag in ("td", "th") and self.cell is not None and self.row is not None:
+            text = _squash("".join(self.cell))
+            rowspan, colspan = self.span
+            for k in range(colspan):
+                if rowspan > 1:
+                    self.pending[len(self.row)] = [rowspan - 1, text]
+                self.row.append(text if k == 0 else "")
+                self._fill_spans()
+            self.cell = None
+        elif tag == "tr" and self.row is not None:
+            self._fill_spans(end=True)
+            self._nl()
+            self.out.append("\t".join(c.replace("\t", " ") or " " for c in self.row) + ("\t" if len(self.row) == 1 else ""))
+            self._nl()
+            self.row = None
+        elif re.fullmatch(r"h[1-6]", tag) or tag in self.BLOCKS:
+            self._nl(2 if tag in ("p",) or tag.startswith("h") else 1)
+
+    def _fill_spans(self, end: bool = False) -> None:
+        """Put the text of cells merged down from rows above into this row."""
+        if self.row is None:
+            return
+        while len(self.row) in self.pending or (end and any(c >= len(self.row) for c in self.pending)):
+            col = len(self.row)
+            if col not in self.pending:
+                self.row.append("")
+                continue
+            left, text = self.pending[col]
+            self.row.append(text)
+            if left <= 1:
+                del self.pending[col]
+            else:
+                self.pending[col][0] = left - 1
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br":
+            if self.cell is not None:
+                self.cell.append(" ")
+            else:
+                self._nl()
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self.cell is not None:
+            self.cell.append(data)
+        else:
+            self.out.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+
+def html_to_text(markup: str) -> str:
+    parser = _HTMLText()
+    parser.feed(markup)
+    parser.close()
+    text = "".join(parser.out)
+    lines = [ln.strip(" ") if "\t" not in ln else ln for ln in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+# ============================================================================ output
+
+def to_source_record(result: dict) -> dict:
+    """The draft in the docs/SOURCE_FORMAT.md layout (what the YAML output shows)."""
+    challenge = dict(result["challenge_raw"])
+    challenge.update({"focus_areas": [], "joint_with": [], "synthetic": False,
+                      "notes": f"Drafted by `python -m peer_challenges extract` from {result['source']['file'] or 'a document'}; "
+                               "review every field against the document."})
+    recs = []
+    for r in result["recommendations"]:
+        update = {
+            "as_of": r["as_of_raw"], "status": r["status"], "status_raw": r["status_raw"], "rag": r["rag"],
+            "revised_target": r["revised_target_raw"], "assessed_by": "council",
+            "note": r["position"] or r.get("actions"), "source": "s1",
+        }
+        has_update = any(update[k] for k in ("status", "status_raw", "rag", "revised_target", "note"))
+        recs.append({
+            "number": r["number"], "title": r["title"], "text": r["text"], "core_theme": r["core_theme"],
+            "topics": [], "record_flag": r["record_flag"], "accountable": r["accountable"],
+            "responsible": r["responsible"], "target_raw": r["target_raw"], "target": None, "source": "s1",
+            "updates": [update] if has_update else [],
+        })
+    return {
+        "council": {"council_id": result["council"]["council_id"], "name": result["council"]["name"],
+                    "ons_code": None, "council_type": None, "region": None},
+        "challenge": challenge,
+        "sources": [{"id": "s1", "url": None, "title": result["source"]["title"] or "document",
+                     "kind": result["source"]["kind"], "published": None}],
+        "recommendations": recs,
+        "progress_snapshots": [],
+    }
+
+
+def to_yaml(result: dict) -> str:
+    lines = ["# DRAFT extracted from " + (result["source"]["file"] or "a document")
+             + " -- review it, then save as data/sources/<council_id>/<YYYY-MM>-corporate-peer-challenge.yaml"]
+    for w in result["warnings"]:
+        lines.append("# warning: " + _squash(w))
+    return "\n".join(lines) + "\n" + dump_source(to_source_record(result))
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "extract", help="draft a source record from a report or action plan (txt, md, html, pdf, csv, xlsx)",
+        description="Read a CPC report or action plan and print a draft source record to review "
+                    "(YAML in the data/sources layout, or JSON).")
+    p.add_argument("file", metavar="FILE", help="the document: " + ", ".join(SUPPORTED_EXTS))
+    p.add_argument("--json", action="store_true", help="print JSON instead of YAML")
+    p.add_argument("--council", metavar="ID", help="council_id (slug) to put in the draft")
+    p.add_argument("--output", "-o", metavar="PATH",
+                   help="write the draft to PATH (e.g. data/sources/<id>/<YYYY-MM>-corporate-peer-challenge.yaml) "
+                        "instead of printing it; an existing file is never overwritten")
+    p.set_defaults(func=_run)
+
+
+def _run(args) -> int:
+    council = args.council
+    if council is not None and not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", council):
+        raise UserError(f"--council {council!r}: expected a lower-case slug such as 'castle-point'")
+    output = Path(args.output) if getattr(args, "output", None) else None
+    if output is not None and output.exists():
+        raise UserError(f"{output} already exists; extract never overwrites a source file (edit it, or use "
+                        "import-plan to add progress)")
+    result = extract_file(args.file, council)
+    text = json.dumps(result, indent=2, ensure_ascii=False) + "\n" if args.json else to_yaml(result)
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        tmp = output.with_name(f".{output.name}.tmp")
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(output)
+        print(f"wrote {output} ({_plural(len(result['recommendations']), 'recommendation')}, "
+              f"{_plural(len(result['warnings']), 'warning')})", file=sys.stderr)
+    if not args.json:
+        for w in result["warnings"]:
+            print(f"warning: {w}", file=sys.stderr)
+    return 0
