@@ -185,8 +185,8 @@ DICTIONARY: dict[str, dict[str, Column]] = {
         "joint_with": Column("Joint with", "Other councils the challenge was held jointly with (council IDs).",
                              TEXT_LIST, LIST_NOTE),
         "notes": Column("Notes", "Curator's notes on the record.", TEXT),
-        "sources_count": Column("Sources held", "How many sources with a web address we hold for the challenge "
-                                "(listed on the Sources sheet of the Excel download).", INTEGER, "sources"),
+        "sources_count": Column("Sources held", "How many sources we hold for the challenge (listed on the "
+                                "Sources sheet of the Excel download).", INTEGER, "sources"),
         "source_url": Column("Main source", "Web address of the challenge's main source: the LGA feedback report "
                              "where we hold it, otherwise the progress review, otherwise another source.",
                              TEXT, "URL"),
@@ -203,8 +203,8 @@ DICTIONARY: dict[str, dict[str, Column]] = {
                                          TEXT, "YYYY-MM"),
         "recommendations_recorded": Column("Recommendations recorded", "How many recommendations we hold across "
                                            "its challenges.", INTEGER, "recommendations"),
-        "sources_count": Column("Sources held", "How many sources with a web address we hold for the council "
-                                "(listed on the Sources sheet of the Excel download).", INTEGER, "sources"),
+        "sources_count": Column("Sources held", "How many sources we hold for the council (listed on the "
+                                "Sources sheet of the Excel download).", INTEGER, "sources"),
     },
 }
 

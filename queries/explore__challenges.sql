@@ -5,19 +5,19 @@
 WITH src AS (
     SELECT challenge_id, count(*) AS sources_count,
            arg_min(url, CASE kind WHEN 'lga_feedback_report' THEN 0 WHEN 'lga_progress_review' THEN 1 ELSE 2 END
-                         || '-' || source_id) AS source_url
-    FROM sources WHERE url IS NOT NULL GROUP BY challenge_id
+                         || '-' || source_id) FILTER (WHERE url IS NOT NULL) AS source_url
+    FROM sources GROUP BY challenge_id
 )
-SELECT co.name AS council_name, c.council_id, co.council_type, co.region,
-       c.challenge_id, c.kind, c.challenge_month,
+SELECT co.name AS council_name, co.council_type, co.region, c.challenge_month,
+       c.recommendations_total, c.recommendations_recorded,
        c.onsite_start, c.onsite_start_precision, c.onsite_end, c.onsite_end_precision,
        c.report_published, c.report_published_precision, c.report_published_basis,
        c.action_plan_approved, c.action_plan_approved_precision,
        c.progress_review_onsite, c.progress_review_onsite_precision,
        c.progress_review_published, c.progress_review_published_precision,
        c.people_met, c.people_met_lower_bound, c.meetings_held, c.meetings_held_lower_bound, c.peer_team_size,
-       c.recommendations_total, c.recommendations_recorded, c.focus_areas, c.joint_with, c.notes,
-       coalesce(src.sources_count, 0) AS sources_count, src.source_url
+       c.focus_areas, c.joint_with, c.notes, src.source_url, coalesce(src.sources_count, 0) AS sources_count,
+       c.council_id, c.challenge_id, c.kind
 FROM challenges c
 JOIN councils co ON co.council_id = c.council_id
 LEFT JOIN src ON src.challenge_id = c.challenge_id

@@ -3,11 +3,11 @@
 WITH ch AS (
     SELECT council_id, count(*) AS challenges,
            min(challenge_month) AS first_challenge_month, max(challenge_month) AS latest_challenge_month,
-           sum(coalesce(recommendations_recorded, 0)) AS recommendations_recorded
+           CAST(sum(coalesce(recommendations_recorded, 0)) AS INTEGER) AS recommendations_recorded
     FROM challenges GROUP BY council_id
 ),
 src AS (
-    SELECT council_id, count(*) AS sources_count FROM sources WHERE url IS NOT NULL GROUP BY council_id
+    SELECT council_id, count(*) AS sources_count FROM sources GROUP BY council_id
 )
 SELECT co.name AS council_name, co.council_id, co.ons_code, co.council_type, co.region,
        coalesce(ch.challenges, 0) AS challenges, ch.first_challenge_month, ch.latest_challenge_month,

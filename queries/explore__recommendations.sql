@@ -3,15 +3,14 @@
 -- $councils, $council_types, $regions (lists), $year_from, $year_to (on-site year, inclusive),
 -- $themes (core themes), $topics (any of), $statuses (latest status; 'not_reported' = no status),
 -- $buckets (slippage bucket), $search (text; case-insensitive substring of number, title or full text).
-SELECT s.council_name, s.council_id, s.council_type, s.region,
-       s.challenge_id, s.challenge_month, s.challenge_year,
-       s.recommendation_id, s.number, s.title, r.text, s.core_theme, s.topics, s.record_flag,
-       s.accountable, s.responsible,
+SELECT s.council_name, s.challenge_month, s.number, s.title,
+       s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_assessed_by, s.latest_rag,
        s.target_raw, s.target_date, s.target_precision, s.revised_target, s.revised_target_precision,
-       s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_rag, s.latest_assessed_by,
-       s.completed_on, s.slippage_days, s.slippage_bucket, s.updates_count,
-       r.source_id, src.url AS source_url,
-       s.latest_source_id, lsrc.url AS status_source_url
+       s.completed_on, s.slippage_days, s.slippage_bucket,
+       s.core_theme, s.topics, r.text, s.accountable, s.responsible, s.record_flag, s.updates_count,
+       src.url AS source_url, lsrc.url AS status_source_url,
+       s.council_id, s.council_type, s.region, s.challenge_id, s.challenge_year, s.recommendation_id,
+       r.source_id, s.latest_source_id
 FROM recommendation_status s
 JOIN recommendations r ON r.recommendation_id = s.recommendation_id
 LEFT JOIN sources src ON src.source_id = r.source_id

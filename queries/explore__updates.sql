@@ -2,12 +2,11 @@
 -- that match the filters (same parameters and meanings as explore__recommendations; $statuses and
 -- $buckets select recommendations by their LATEST status / slippage bucket, so a recommendation's
 -- whole history is kept together). $search also matches the update's note and status as written.
-SELECT s.council_name, s.council_id, s.council_type, s.region,
-       s.challenge_id, s.challenge_month, s.challenge_year,
-       s.recommendation_id, s.number AS recommendation_number, s.title AS recommendation_title, s.core_theme,
-       u.update_id, u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag,
-       u.revised_target, u.revised_target_precision, u.assessed_by, u.note,
-       u.source_id, src.url AS source_url
+SELECT s.council_name, s.challenge_month, s.number AS recommendation_number, s.title AS recommendation_title,
+       u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.assessed_by,
+       u.revised_target, u.revised_target_precision, u.note, src.url AS source_url, s.core_theme,
+       s.council_id, s.council_type, s.region, s.challenge_id, s.challenge_year, s.recommendation_id,
+       u.update_id, u.source_id
 FROM updates u
 JOIN recommendation_status s ON s.recommendation_id = u.recommendation_id
 JOIN recommendations r ON r.recommendation_id = u.recommendation_id

@@ -1,0 +1,77 @@
+"""The explore page through app.py (AppTest): URL filters, row counts, downloads, empty state, notices."""
+
+from __future__ import annotations
+
+from conftest import metric_values
+
+
+def qp(at, key) -> list[str]:
+    """A URL query parameter as a list (AppTest gives a single value as a string)."""
+    value = at.query_params.get(key, [])
+    return [value] if isinstance(value, str) else list(value)
+
+
+def rows_shown(at) -> int:
+    return int(metric_values(at)["Rows shown"].replace(",", ""))
+
+
+def test_brentwood_link_shows_nine_rows_and_three_downloads(make_app):
+    at = make_app("explore", {"council": "brentwood"}).run()
+    assert not at.exception
+    assert rows_shown(at) == 9
+    assert len(at.dataframe) == 1 and len(at.dataframe[0].value) == 9
+    buttons = at.get("download_button")
+    assert [b.label for b in buttons] == ["Download CSV", "Download Excel", "Download Parquet"]
+    assert "filters in force: Council\\: Brentwood Borough Council" in " ".join(m.value for m in at.markdown)
+    # status shown as words + icon, never a bare code
+    statuses = set(at.dataframe[0].value["latest_status"])
+    assert statuses == {"\u2705 Complete", "\U0001f504 In progress"}
+
+    at.multiselect(key="exp_status").set_value(["complete"]).run()
+    assert not at.exception
+    assert rows_shown(at) == 2
+    assert sorted(at.dataframe[0].value["number"]) == ["3", "7"]
+    assert qp(at, "status") == ["complete"] and qp(at, "council") == ["brentwood"]
+
+
+def test_stroud_with_year_range(make_app):
+    at = make_app("explore", {"council": "stroud", "from": "2019", "to": "2019"}).run()
+    assert not at.exception
+    assert rows_shown(at) == 8
+
+
+def test_unknown_values_in_the_link_give_a_notice(make_app):
+    at = make_app("explore", {"council": ["no-such", "brentwood"], "status": "<b>done</b>", "table": "x"}).run()
+    assert not at.exception
+    notice = " ".join(w.value for w in at.warning)
+    assert "no\\-such" in notice and "\\<b\\>done\\</b\\>" in notice  # escaped, never rendered as HTML
+    assert rows_shown(at) == 9  # brentwood kept, the rest ignored
+
+
+def test_unknown_council_alone(make_app):
+    at = make_app("explore", {"council": "no-such"}).run()
+    assert not at.exception
+    assert any("no\\-such" in w.value for w in at.warning)
+    assert rows_shown(at) == 471
+
+
+def test_switching_table_ignores_filters_that_do_not_apply(make_app):
+    at = make_app("explore", {"council": "brentwood", "status": "complete"}).run()
+    assert rows_shown(at) == 2
+    at.radio(key="exp_table").set_value("challenges").run()
+    assert not at.exception
+    assert rows_shown(at) == 2  # Brentwood's two challenges; the status filter does not apply
+    assert any("latest status" in i.value and "ignored" in i.value for i in at.info)
+    assert qp(at, "table") == ["challenges"]
+
+
+def test_no_match_gives_an_empty_state_with_a_way_back(make_app):
+    at = make_app("explore", {"council": "brentwood", "q": "'; DROP TABLE recommendations; --"}).run()
+    assert not at.exception
+    assert rows_shown(at) == 0
+    assert not at.dataframe and not at.get("download_button")
+    assert any("No recommendations match" in i.value for i in at.info)
+    at.button(key="exp_clear_empty").click().run()
+    assert not at.exception
+    assert rows_shown(at) == 471
+    assert "council" not in at.query_params and "q" not in at.query_params
