@@ -23,6 +23,7 @@ COMMAND_MODULES = [
     "peer_challenges.synth",
     "peer_challenges.bench",
     "peer_challenges.themes",
+    "peer_challenges.serve",
 ]
 
 

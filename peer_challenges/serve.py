@@ -1,0 +1,42 @@
+"""Start the dashboard: ``python -m peer_challenges serve [streamlit options]``.
+
+Same as ``streamlit run app.py``, with one fix. Streamlit keeps a legacy mode for apps that have a
+folder called ``pages/`` (the layout the project brief fixes): until some session has run app.py's
+``st.navigation``, a visitor who opens a deep link such as ``/council?council=brentwood`` on a freshly
+started server gets that page run on its own, without app.py (no page config, no data check, a
+sidebar listing file names). Streamlit clears that mode as soon as ``st.navigation`` is called; we
+clear it before the server starts, in the same process, so the first shared link works too.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from peer_challenges import PROJECT_ROOT
+
+
+def disable_legacy_pages_mode() -> None:
+    from streamlit.runtime.pages_manager import PagesManager
+
+    PagesManager.uses_pages_directory = False
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    disable_legacy_pages_mode()
+    from streamlit.web import cli as stcli
+
+    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *args]
+    return stcli.main()
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("serve", help="start the dashboard (streamlit run app.py, deep links fixed)",
+                              add_help=False)
+    p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit run, e.g. --server.port 8502")
+    p.set_defaults(func=lambda args: main(args.streamlit_args))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
