@@ -11,13 +11,23 @@ st.set_page_config(
     menu_items={"About": "Peer Challenge Explorer compares English councils' LGA Corporate Peer Challenges."},
 )
 
+# The default page is served at / but still reserves its url_path; /overview (a hidden alias) forwards to it.
+OVERVIEW = st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="home", default=True)
+
+
+def overview_alias() -> None:
+    """/overview: the default page is served at /, so send this address there (keeping its query)."""
+    st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
+
+
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", icon="🏠", url_path="overview", default=True),
+    OVERVIEW,
     st.Page("pages/council.py", title="Council", icon="🏛️", url_path="council"),
     st.Page("pages/themes.py", title="Themes", icon="🏷️", url_path="themes"),
     st.Page("pages/slippage.py", title="Slippage and timeliness", icon="⏱️", url_path="slippage"),
     st.Page("pages/explore.py", title="Explore and download", icon="⬇️", url_path="explore"),
     st.Page("pages/about.py", title="About and definitions", icon="ℹ️", url_path="about"),
+    st.Page(overview_alias, title="Overview", url_path="overview", visibility="hidden"),
 ]
 
 page = st.navigation(PAGES)

@@ -1,6 +1,227 @@
-"""about page (being built)."""
+"""About: what a corporate peer challenge is, the definitions behind every figure, coverage, sources,
+accessibility and how to add data."""
 
+from __future__ import annotations
+
+import pandas as pd
 import streamlit as st
 
-st.title("About")
-st.info("This page is being built and will arrive in a coming release.")
+from peer_challenges import ui
+from peer_challenges.charts import PROGRESS_REVIEW_NORM_DAYS
+from peer_challenges.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
+from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
+
+st.set_page_config(page_title="About and definitions · Peer Challenge Explorer")
+ui.header(
+    "About this dashboard",
+    "Peer Challenge Explorer brings together what is publicly known about English councils' Corporate Peer "
+    "Challenges: what the peers recommended, which themes recur, how much of each action plan councils report "
+    "done, and how far delivery slipped past the timescales councils set themselves.",
+)
+
+st.header("What a Corporate Peer Challenge is")
+st.markdown(
+    """
+A **Corporate Peer Challenge** is an improvement visit that a council invites, run by the Local Government
+Association (LGA). A small team of serving councillors and senior officers from other councils, with an LGA
+adviser, spends several days on site: they read the council's own evidence, meet staff, councillors and
+partners, and test how well the council is run. It is not an inspection and gives no score.
+
+The team then writes a **feedback report** with numbered **recommendations**. Councils usually publish it with
+an **action plan** that names who is accountable for each recommendation, a timescale and, later, progress.
+About ten months after the visit the peers come back for a **progress review** and publish what they found.
+
+Every challenge looks at five **core elements** — local priorities and outcomes; organisational and place
+leadership; governance and culture; financial planning and management; capacity for improvement — and the
+council can ask the team to look at further **focus areas** of its own.
+"""
+)
+
+st.header("Definitions")
+status_rows = pd.DataFrame({
+    "Status": [f"{STATUS_ICONS[s]} {STATUS_LABELS[s]}" for s in
+               ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded", None)],
+    "Means": [
+        "Done, as reported.",
+        "Work under way and not yet done.",
+        "Not begun yet.",
+        "Embedded as business as usual: continuing work with no end date. Counted as done only where a page says so.",
+        "Behind schedule, as the council says.",
+        "Closed because it no longer applies (withdrawn, replaced). Left out of completion shares.",
+        "No status has been published for this recommendation.",
+    ],
+    "What councils write (examples)": [
+        "Completed, Achieved, Delivered, Done, Closed",
+        "On track, Underway, Started, Partially complete",
+        "Not started, Planned, Not yet due, Pending",
+        "Ongoing, BAU, Business as usual, Embedded",
+        "Delayed, Off track, Behind schedule, At risk, Slipped",
+        "Superseded, Withdrawn, No longer applicable, Cancelled",
+        "(blank), TBC, No update",
+    ],
+})
+st.markdown(
+    "**Status.** Every update a council publishes is mapped onto one vocabulary. The RAG rating (red, amber, "
+    "green) is kept separately: a status is never inferred from a colour, nor a colour from a status. "
+    "On every page a status is shown as an icon **and** words, never by colour alone."
+)
+st.table(status_rows.set_index("Status"))
+st.markdown(
+    f"""
+**Self-reported.** Statuses and RAG ratings are the council's own assessment unless a peer team's progress review
+gave them; pages label which is which.
+
+**Dates given as periods.** Councils often write "Oct 24", "Q2 2020/21", "Spring 2025" or "2024/25". Such a date is
+stored as the **last day** of its period, with its precision (day, month, quarter, season or year), and shown at that
+precision. Financial years run April–March ("Q2 2020/21" is July–September 2020); UK numeric dates are day-first;
+seasons are meteorological (spring = March–May, winter = December–February). "TBC", "Ongoing" and "n/a" are no date.
+Unknown dates stay blank — never guessed.
+
+**Completion.** The share complete is *complete ÷ (all recommendations with a reported status − superseded)*, using
+each recommendation's latest update. Recommendations with no reported status are left out, and every share says how
+many it is out of.
+
+**Slippage.** For a recommendation reported complete: the date it was first reported complete minus its **original**
+target date, in days. For one still open: the date of its latest update minus the original target. A revised target is
+shown beside the original but never replaces it. Buckets:
+"""
+)
+st.table(pd.DataFrame({"Bucket": list(SLIPPAGE_LABELS.values()), "When": [
+    "Reported complete on or before the original target date.",
+    "Reported complete after the original target date.",
+    "Still open at its latest update, which came after the original target date.",
+    "Still open at its latest update, which came before the original target date.",
+    "No target date was given (or it was not a date, such as 'Ongoing').",
+    "There is a target but the status update is not dated, so the gap cannot be measured.",
+]}).set_index("Bucket"))
+st.markdown(
+    f"""
+**Process timeliness.** Days from the start of the on-site visit to each later step, against the LGA's norms: feedback
+report published within **3 months**, action plan within **5 months**, progress review on site **about 10 months**
+after (about {PROGRESS_REVIEW_NORM_DAYS} days; no grace added), progress review published within **12 months**.
+A step "met the norm" when its date is on or before the on-site date plus that many months.
+
+**Themes.** Every recommendation has one of the five core elements, or "Council-requested focus", plus any number of
+**topics** from the project's taxonomy (`data/taxonomy.yaml`), tagged from the recommendation's wording. A label a person
+curated in the source file always wins over the automatic tagger.
+
+**Denominators.** Most challenges are recorded with their dates only, and few have any statuses. A share is computed
+only over the records that can answer it, and the page says over how many ("of the 109 challenges with recommendations
+recorded").
+
+**Council-wide figures.** Some councils and progress reviews publish one overall figure ("51 of 73 actions done",
+"85% green") instead of a status per recommendation. Each counts one unit — **recommendations** or **actions** (the
+steps of the council's plan) — and the two are never added together or compared as if they were the same.
+"""
+)
+
+st.subheader("Records that are not simple numbered recommendations")
+flags = ui.query("about__record_flags")
+st.markdown(
+    "Reports do not always print a neat numbered list. Every item is kept as a recorded recommendation — counted in "
+    "the totals, shown on the council's page — and flagged so it can be told apart:"
+)
+st.dataframe(pd.DataFrame({
+    "Record": [RECORD_FLAG_LABELS.get(None if missing(f) else f, f) for f in flags["record_flag"]],
+    "Flag in the data": flags["record_flag"].fillna("(none)"),
+    "Recommendations": flags["recommendations"],
+    "Challenges": flags["challenges"],
+}), hide_index=True)
+st.caption(
+    "Unnumbered: the source gives no number. Heading or group: a heading that gathers several recommendations, or a "
+    "group recorded as one. Inferred: read from the text although not set out as a recommendation. Focus area: a "
+    "council-requested focus recorded as a recommendation."
+)
+
+st.header("What the data covers")
+coverage = ui.query("about__coverage")
+st.dataframe(
+    coverage[["measure", "value", "note"]].rename(columns={"measure": "What", "value": "Count", "note": "Note"}),
+    hide_index=True, key="coverage_table",
+)
+info = ui.query("app__dataset_info")
+if not missing(info["first_year"].iloc[0]):
+    st.caption(f"On-site visits from {int(info['first_year'].iloc[0])} to {int(info['last_year'].iloc[0])}. "
+               "Counts are computed from the data each time the page loads.")
+
+st.header("Sources")
+sources = ui.query("about__sources")
+st.markdown(
+    f"Every fact comes from a public page or document, cited here: {plural(len(sources), 'source')}. "
+    "Search by council, title or kind."
+)
+search = st.text_input("Search the sources", key="source_search", placeholder="e.g. Stroud, progress review, news")
+shown = sources
+if search.strip():
+    needle = search.strip().lower()
+    hay = (sources["council_name"].fillna("") + " " + sources["title"].fillna("") + " "
+           + sources["kind"].fillna("") + " " + sources["url"].fillna("")).str.lower()
+    shown = sources[hay.str.contains(needle, regex=False)]
+st.caption(f"Showing {len(shown)} of {len(sources)} sources.")
+st.dataframe(
+    pd.DataFrame({
+        "Council": shown["council_name"],
+        "Challenge": [date_label(d, p) if not missing(d) else "date not known"
+                      for d, p in zip(shown["onsite_start"], shown["onsite_start_precision"])],
+        "Title": shown["title"],
+        "Kind": shown["kind"].map(SOURCE_KIND_LABELS).fillna(shown["kind"]),
+        "Link": shown["url"],
+    }),
+    hide_index=True, height=400,
+    column_config={
+        "Title": st.column_config.TextColumn(width="large"),
+        "Link": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/?#]+)",
+                                            help="Opens the source in a new tab (blank: no public link)"),
+    },
+)
+
+st.header("Accessibility")
+st.markdown(
+    """
+We aim to meet the **Web Content Accessibility Guidelines (WCAG) 2.2 at level AA**.
+
+What we do:
+- every chart has a headline that states its finding in words, a text alternative, and its data in a table beside
+  it ("Show the data");
+- colour is never the only signal: statuses are shown as an icon and words, chart series are also told apart by
+  pattern or marker shape and named in legends and labels, and the palette (Okabe–Ito) is chosen to be
+  distinguishable with the common forms of colour blindness;
+- every page can be used with a keyboard: filters, the council search box, tables and expanders take focus in order;
+- every share says what it is out of, and dates are shown at the precision they are known;
+- council pages print cleanly on A4, without the sidebar and menus.
+
+Known limitations:
+- the interactive tables are drawn on a canvas; screen readers read them less well than plain tables. Each council's
+  update history and progress figures are plain tables, and any table can be downloaded as CSV from its toolbar;
+- chart hover labels need a mouse; the same figures are in the data tables;
+- links to sources open external websites, which we do not control and may not be accessible.
+
+**Report a problem.** If something is hard to use or read, tell the project's maintainers by opening an issue in the
+project's repository: say which page, what you tried to do, and any assistive technology you use.
+"""
+)
+
+st.header("Adding a council or recording progress")
+st.markdown(
+    """
+Each challenge is one reviewable YAML file, `data/sources/<council_id>/<YYYY-MM>-<kind>.yaml`
+(format: `docs/SOURCE_FORMAT.md`). The step-by-step guide is **`docs/ADDING_DATA.md`**: add or edit the file, cite
+every source, then rebuild and check the tables with
+
+```
+python -m peer_challenges build
+```
+
+The build validates every file and names the file, record and field of any problem before it replaces the data.
+"""
+)
+
+st.header("Data licence")
+st.markdown(
+    """
+The facts here are **paraphrased from public pages** — LGA feedback reports and progress reviews, council web pages,
+committee papers and local news — and each one is cited above with its link. Recommendation titles are short
+paraphrases; a recommendation's full wording is shown only where a council's own published document gave it. The original documents remain the
+copyright of their publishers; check the source before relying on a figure.
+"""
+)

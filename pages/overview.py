@@ -1,6 +1,189 @@
-"""overview page (being built)."""
+"""Overview: the national picture at a glance, and a way to any council in two clicks."""
 
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import pandas as pd
 import streamlit as st
 
-st.title("Overview")
-st.info("This page is being built and will arrive in a coming release.")
+from peer_challenges import charts, narrative, ui
+from peer_challenges.narrative import date_label, escape_markdown, plural
+
+st.set_page_config(page_title="Overview · Peer Challenge Explorer")
+filters = ui.shared_filters()
+params = {
+    "council_types": filters["council_types"] or None,
+    "regions": filters["regions"] or None,
+    "year_from": None if filters["is_default"] else filters["year_from"],
+    "year_to": None if filters["is_default"] else filters["year_to"],
+}
+
+ui.header(
+    "Corporate peer challenges in England",
+    "What LGA peer teams recommended to councils, how much of it councils report done, and how long the "
+    "process took. Use the filters in the sidebar to narrow the picture; pick a council in the table at "
+    "the bottom for its own page.",
+)
+st.caption(f"Showing: {escape_markdown(ui.describe_filters(filters))}.")
+
+
+def show_chart(fig, alt: str, data: pd.DataFrame, column_config: dict | None = None, note: str | None = None):
+    """A chart with its headline above it (wraps on small screens), alt text, and its data table."""
+    title = charts.headline(fig)
+    st.markdown(f"##### {escape_markdown(title)}")
+    fig.update_layout(title_text="", margin_t=20)
+    st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
+    if note:
+        st.caption(note)
+    with st.expander("Show the data"):
+        st.dataframe(data, hide_index=True, column_config=column_config)
+
+
+head = ui.query("overview__headline", **params).iloc[0]
+if int(head["challenges"]) == 0:
+    if filters["is_default"]:
+        st.info("The dataset holds no peer challenges yet. The About page explains how to add a council and "
+                "rebuild the data.", icon="📭")
+        st.page_link("pages/about.py", label="How to add a council", icon="ℹ️")
+    else:
+        st.info("No peer challenges match these filters. Widen the council type, region or year range in the "
+                "sidebar.", icon="🔍")
+    st.stop()
+
+# ---- headline metrics --------------------------------------------------------------------------
+recorded = int(head["recommendations_recorded"])
+with_total = int(head["challenges_with_total"])
+denominator = int(head["recommendations_with_status"]) - int(head["superseded"])
+cols = st.columns(5)
+cols[0].metric("Councils", f"{int(head['councils']):,}", help="Councils with at least one challenge in view.")
+cols[1].metric("Challenges", f"{int(head['challenges']):,}",
+               help="Corporate peer challenges recorded (a council may have had more than one).")
+cols[2].metric("Recommendations", f"{recorded:,}",
+               help="Recommendations recorded in this dataset, including headings, groups and unnumbered ones.")
+cols[2].caption(
+    f"recorded, from {plural(int(head['challenges_with_recommendations']), 'challenge')}. "
+    f"{plural(with_total, 'challenge')} {'states' if with_total == 1 else 'state'} how many "
+    f"{'it' if with_total == 1 else 'they'} made: {int(head['recommendations_made_stated']):,} in all, "
+    f"{int(head['recorded_where_total_stated']):,} of them recorded here."
+)
+if denominator > 0:
+    share = int(head["complete"]) / denominator
+    cols[3].metric("Share complete", f"{share:.0%}",
+                   help="Complete ÷ (recommendations with a reported status − superseded). Self-reported by "
+                        "councils unless a progress review assessed them.")
+    cols[3].caption(f"where tracked: {int(head['complete'])} of {denominator} recommendations with a reported status "
+                    f"(from {plural(int(head['challenges_with_status']), 'challenge')}); self-reported.")
+else:
+    cols[3].metric("Share complete", "not known")
+    cols[3].caption("No recommendation in view has a reported status.")
+n_pr = int(head["challenges_with_progress_review"])
+if n_pr:
+    cols[4].metric("Median days to review", f"{head['median_days_to_progress_review']:.0f}",
+                   help="Median days from the start of the on-site visit to the progress review's visit. "
+                        "The LGA norm is about 10 months (about 304 days).")
+    cols[4].caption(f"median, over {plural(n_pr, 'challenge')} with both dates; {int(head['progress_reviews_within_norm'])} "
+                    "within about 10 months.")
+else:
+    cols[4].metric("Median days to review", "not known")
+    cols[4].caption("No challenge in view has a progress-review date.")
+
+st.markdown(
+    f"Most challenges are recorded with their dates only: {plural(int(head['challenges_with_recommendations']), 'challenge')} "
+    f"of {int(head['challenges'])} {'has' if int(head['challenges_with_recommendations']) == 1 else 'have'} any "
+    f"recommendations recorded, and {int(head['challenges_with_status'])} have a reported status for any of them. "
+    "Every share on this page says what it is out of."
+)
+
+# ---- charts ------------------------------------------------------------------------------------
+left, right = st.columns(2, gap="large")
+with left:
+    per_year = ui.query("overview__challenges_per_year", **params)
+    labels = ui.COUNCIL_TYPE_LABELS
+    undated = int(per_year.loc[per_year["year"].isna(), "challenges"].sum())
+    table = per_year.assign(council_type=per_year["council_type"].map(labels)).rename(
+        columns={"year": "On-site year", "council_type": "Council type", "challenges": "Challenges"})
+    show_chart(
+        charts.challenges_per_year(per_year, labels),
+        "Stacked bar chart of challenges per on-site year, one segment per council type.",
+        table, {"On-site year": st.column_config.NumberColumn(format="%d")},
+        note=(f"{plural(undated, 'challenge')} with no known on-site date {'is' if undated == 1 else 'are'} "
+              "not shown." if undated else None),
+    )
+with right:
+    topics = ui.query("overview__top_topics", **params)
+    topic_labels = {t: narrative.topic_label(t) for t in topics["topic"]}
+    if topics.empty:
+        st.markdown("##### No recommendations with topics match these filters")
+        st.caption("Topics come from the recommendations recorded; none is recorded for the challenges in view.")
+    else:
+        top = topics.head(10)
+        table = pd.DataFrame({
+            "Topic": [topic_labels.get(t, t) for t in top["topic"]],
+            "Challenges raising it": top["challenges"],
+            "Of challenges with recommendations": top["challenges_with_recommendations"],
+            "Share of those challenges": 100 * top["challenges"] / top["challenges_with_recommendations"],
+            "Recommendations": top["recommendations"],
+        })
+        show_chart(
+            charts.top_topics(topics, topic_labels),
+            "Horizontal bar chart of the ten topics raised by most challenges, with counts and shares.",
+            table, {"Share of those challenges": st.column_config.NumberColumn(format="%.0f%%")},
+            note="Topics are tagged from each recommendation's wording (data/taxonomy.yaml); a curated tag wins.",
+        )
+
+reviews = ui.query("overview__progress_review_days", **params)
+table = pd.DataFrame({
+    "Council": reviews["council_name"],
+    "On site": [date_label(d, p) for d, p in zip(reviews["onsite_start"], reviews["onsite_start_precision"])],
+    "Progress review": [date_label(d, p) for d, p in
+                        zip(reviews["progress_review_onsite"], reviews["progress_review_onsite_precision"])],
+    "Days": reviews["days_to_progress_review"],
+    "Within about 10 months": reviews["within_norm"].map({True: "Yes", False: "No"}),
+    "Approximate (month-precision date)": reviews["approximate"].map({True: "Yes", False: "No"}),
+})
+show_chart(
+    charts.days_to_progress_review(reviews),
+    "Histogram of days from the on-site visit to the progress review, in 30-day bins, split by whether the "
+    "review came within about 10 months; a dashed line marks the norm.",
+    table,
+    note=("The LGA expects its peers back about 10 months after the on-site visit (about 304 days). A date known "
+          "only to the month is stored as the month's last day, so those figures are approximate."),
+)
+
+# ---- councils ----------------------------------------------------------------------------------
+st.subheader("Councils")
+councils = ui.query("overview__councils", **params)
+st.caption(
+    f"{plural(len(councils), 'council')}, each with its most recent challenge in view. Select a council's name to open "
+    "its page (it opens in a new tab). Select a column heading to sort; use the table's search to find a council."
+)
+table = pd.DataFrame({
+    # the display text is read back from the link by the LinkColumn's regular expression
+    "Council": [f"council?council={quote(cid)}#{quote(name)}" for cid, name in zip(councils["council_id"], councils["name"])],
+    "Type": councils["council_type"].map(ui.COUNCIL_TYPE_LABELS),
+    "Region": councils["region"],
+    "Challenges": councils["challenges"],
+    "Most recent on site": councils["onsite_start"],
+    "Recommendations recorded": councils["recommendations_recorded"],
+    "Recommendations made": councils["recommendations_total"],
+    "With a status": councils["recommendations_with_status"],
+    "Complete": councils["complete"],
+    "Share complete": 100 * councils["completion_share"],
+    "Days to progress review": councils["days_to_progress_review"],
+})
+st.dataframe(
+    table, hide_index=True, height=420,
+    column_config={
+        "Council": st.column_config.LinkColumn("Council", display_text=r"#(.*)$", width=280,
+                                               help="Opens the council's page"),
+        "Most recent on site": st.column_config.DateColumn(format="MMM YYYY",
+                                                            help="Month of the on-site visit (blank: not known)"),
+        "Recommendations made": st.column_config.NumberColumn(help="How many the report made, where known (blank: not known)"),
+        "With a status": st.column_config.NumberColumn(help="Recommendations with a reported (self-reported) status"),
+        "Share complete": st.column_config.NumberColumn(format="%.0f%%",
+                                                        help="Complete ÷ (with a status − superseded); blank when none has a status"),
+        "Days to progress review": st.column_config.NumberColumn(help="Blank: no progress-review date recorded"),
+    },
+)
+st.page_link("pages/council.py", label="Or search for a council by name", icon="🔎")

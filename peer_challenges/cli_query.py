@@ -15,7 +15,11 @@ def _parse_params(items: list[str], name: str) -> dict:
         if "=" not in item:
             raise UserError(f"--param {item!r}: expected key=value")
         key, value = item.split("=", 1)
-        params[key.strip()] = _coerce(value)
+        key, value = key.strip(), _coerce(value)
+        if key in params:  # a repeated key binds a list: --param councils=a --param councils=b
+            params[key] = (params[key] if isinstance(params[key], list) else [params[key]]) + [value]
+        else:
+            params[key] = value
     unknown = set(params) - set(query_params(name))
     if unknown:
         raise UserError(f"query {name!r} has no parameter(s) {sorted(unknown)}; it takes {query_params(name) or 'none'}")

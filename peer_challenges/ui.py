@@ -43,7 +43,10 @@ def query(name: str, **params) -> pd.DataFrame:
 
 def is_synthetic() -> bool:
     df = query("app__dataset_info")
-    return bool(len(df)) and bool(df["synthetic_councils"].iloc[0])
+    if not len(df):
+        return False
+    value = df["synthetic_councils"].iloc[0]
+    return bool(pd.notna(value) and value)
 
 
 def data_problem() -> str | None:
@@ -109,21 +112,29 @@ def shared_filters() -> dict:
     Unknown values in the URL are dropped with a notice, never echoed as HTML.
     """
     lo, hi = year_bounds()
-    ignored = []
-    if "flt_init" not in st.session_state:
-        types = _param_list("type")
-        regions = _param_list("region")
-        ignored += [t for t in types if t not in COUNCIL_TYPES] + [r for r in regions if r not in REGIONS]
-        st.session_state["flt_type"] = [t for t in types if t in COUNCIL_TYPES]
-        st.session_state["flt_region"] = [r for r in regions if r in REGIONS]
-        y0, y1 = _int_param("from"), _int_param("to")
-        if (st.query_params.get("from") and y0 is None) or (st.query_params.get("to") and y1 is None):
-            ignored.append("year range")
-        y0 = min(max(y0 if y0 is not None else lo, lo), hi)
-        y1 = min(max(y1 if y1 is not None else hi, lo), hi)
-        st.session_state["flt_years"] = (min(y0, y1), max(y0, y1))
-        st.session_state["flt_init"] = True
-        st.session_state["flt_ignored"] = ignored
+    widget_keys = ("flt_type", "flt_region", "flt_years")
+    if any(k not in st.session_state for k in widget_keys):
+        # Streamlit forgets a widget's state on a page run that does not draw it (e.g. the council
+        # page): restore the user's last choice (flt_saved), or on a first visit read the URL.
+        saved = st.session_state.get("flt_saved")
+        if saved is not None:
+            st.session_state["flt_type"], st.session_state["flt_region"] = list(saved[0]), list(saved[1])
+            y0, y1 = saved[2]
+            st.session_state["flt_years"] = (min(max(y0, lo), hi), min(max(y1, lo), hi))
+        else:
+            ignored = []
+            types = _param_list("type")
+            regions = _param_list("region")
+            ignored += [t for t in types if t not in COUNCIL_TYPES] + [r for r in regions if r not in REGIONS]
+            st.session_state["flt_type"] = [t for t in types if t in COUNCIL_TYPES]
+            st.session_state["flt_region"] = [r for r in regions if r in REGIONS]
+            y0, y1 = _int_param("from"), _int_param("to")
+            if (st.query_params.get("from") and y0 is None) or (st.query_params.get("to") and y1 is None):
+                ignored.append("year range")
+            y0 = min(max(y0 if y0 is not None else lo, lo), hi)
+            y1 = min(max(y1 if y1 is not None else hi, lo), hi)
+            st.session_state["flt_years"] = (min(y0, y1), max(y0, y1))
+            st.session_state["flt_ignored"] = ignored
     with st.sidebar:
         st.markdown("**Filters for all pages**")
         st.multiselect("Council type", COUNCIL_TYPES, key="flt_type", format_func=COUNCIL_TYPE_LABELS.get,
@@ -138,6 +149,7 @@ def shared_filters() -> dict:
                        + html.escape(", ".join(map(str, st.session_state["flt_ignored"]))))
     types, regions = st.session_state["flt_type"], st.session_state["flt_region"]
     y0, y1 = st.session_state["flt_years"]
+    st.session_state["flt_saved"] = (list(types), list(regions), (y0, y1))
     # keep the URL in step with the widgets (other query params of the page are left alone)
     st.query_params["type"] = types
     st.query_params["region"] = regions

@@ -7,8 +7,8 @@ WITH ch AS (
            row_number() OVER (PARTITION BY c.council_id ORDER BY c.onsite_start DESC NULLS LAST, c.challenge_id DESC) AS rn
     FROM challenges c
     JOIN councils co USING (council_id)
-    WHERE ($council_types IS NULL OR len($council_types) = 0 OR co.council_type IN (SELECT unnest($council_types)))
-      AND ($regions IS NULL OR len($regions) = 0 OR co.region IN (SELECT unnest($regions)))
+    WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))
+      AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), co.region))
       AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
       AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
 ),

@@ -1,5 +1,5 @@
 -- Headline figures for the overview, over the challenges that pass the shared filters.
--- Filters (all optional; NULL or an empty list = no filter): $council_types (list), $regions (list),
+-- Filters (all optional; NULL or an empty list = no filter): $council_types, $regions (lists of VARCHAR; on the command line write them as '[district, county]'),
 -- $year_from, $year_to (on-site year; a challenge with no known date is dropped when either is set).
 -- Completion share = complete / (recommendations with a reported status - superseded), pooled over
 -- recommendations; recommendations_with_status and superseded give its denominator.
@@ -8,8 +8,8 @@ WITH ch AS (
     SELECT c.*
     FROM challenges c
     JOIN councils co USING (council_id)
-    WHERE ($council_types IS NULL OR len($council_types) = 0 OR co.council_type IN (SELECT unnest($council_types)))
-      AND ($regions IS NULL OR len($regions) = 0 OR co.region IN (SELECT unnest($regions)))
+    WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))
+      AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), co.region))
       AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
       AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
 ),
@@ -28,7 +28,7 @@ SELECT
     (SELECT count(*) FROM recs) AS recommendations_recorded,
     (SELECT count(DISTINCT challenge_id) FROM recs) AS challenges_with_recommendations,
     (SELECT count(*) FROM ch WHERE recommendations_total IS NOT NULL) AS challenges_with_total,
-    (SELECT coalesce(sum(recommendations_total), 0) FROM ch) AS recommendations_made_stated,
+    (SELECT CAST(coalesce(sum(recommendations_total), 0) AS BIGINT) FROM ch) AS recommendations_made_stated,
     (SELECT count(*) FROM recs WHERE challenge_id IN (SELECT challenge_id FROM ch WHERE recommendations_total IS NOT NULL))
         AS recorded_where_total_stated,
     (SELECT count(latest_status) FROM recs) AS recommendations_with_status,

@@ -10,8 +10,8 @@ SELECT c.challenge_id, c.council_id, co.name AS council_name, co.council_type, c
 FROM challenges c
 JOIN councils co USING (council_id)
 WHERE c.onsite_start IS NOT NULL AND c.progress_review_onsite IS NOT NULL
-  AND ($council_types IS NULL OR len($council_types) = 0 OR co.council_type IN (SELECT unnest($council_types)))
-  AND ($regions IS NULL OR len($regions) = 0 OR co.region IN (SELECT unnest($regions)))
+  AND (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))
+  AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), co.region))
   AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
   AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
 ORDER BY days_to_progress_review, c.challenge_id

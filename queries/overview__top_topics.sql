@@ -5,8 +5,8 @@ WITH recs AS (
     SELECT rs.*
     FROM recommendation_status rs
     JOIN challenges c USING (challenge_id)
-    WHERE ($council_types IS NULL OR len($council_types) = 0 OR rs.council_type IN (SELECT unnest($council_types)))
-      AND ($regions IS NULL OR len($regions) = 0 OR rs.region IN (SELECT unnest($regions)))
+    WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), rs.council_type))
+      AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), rs.region))
       AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
       AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
 ),

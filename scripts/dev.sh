@@ -17,7 +17,7 @@ case "${1:-}" in
   test)
     pip install --quiet --disable-pip-version-check -r requirements-dev.txt
     if [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && [ "$(id -u)" = 0 ]; then
-      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core) >/dev/null \
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core fonts-noto-color-emoji) >/dev/null \
         || echo "warning: could not install chromium; browser tests will be skipped" >&2
     fi
     lint-imports

@@ -1,0 +1,376 @@
+"""Words and small tables that describe one peer challenge: the council page's plain-English summary,
+its milestone timeline against the LGA norms, coverage notes ("4 of 9 recorded") and slippage in words.
+
+Pure functions over plain values and pandas frames (no duckdb, no streamlit), so they are tested with
+exact sentences. Definitions follow DESIGN.md: statuses are self-reported unless a progress review
+assessed them; slippage is measured against the ORIGINAL target; dates are shown at their precision.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from functools import lru_cache
+
+import pandas as pd
+
+from peer_challenges.dates import period_label
+from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
+
+# the LGA's process norms, in months after the on-site visit (DESIGN "process timeliness")
+MILESTONES = (
+    ("onsite_start", "On-site visit", 0),
+    ("report_published", "Feedback report published", 3),
+    ("action_plan_approved", "Action plan approved", 5),
+    ("progress_review_onsite", "Progress review on site", 10),
+    ("progress_review_published", "Progress review published", 12),
+)
+NORM_WORDS = {0: "—", 3: "within 3 months", 5: "within 5 months", 10: "within about 10 months",
+              12: "within 12 months"}
+
+STATUS_ORDER = ("complete", "in_progress", "ongoing", "delayed", "not_started", "superseded")
+# how a status reads after a number in a sentence ("2 are complete and 7 in progress")
+STATUS_PHRASES = {
+    "complete": "complete", "in_progress": "in progress", "ongoing": "ongoing (embedded as business as usual)",
+    "delayed": "delayed", "not_started": "not started", "superseded": "superseded (closed, no longer applicable)",
+}
+
+SLIPPAGE_BUCKETS = ("on_time", "late", "open_overdue", "open_not_due", "no_target", "unknown")
+SLIPPAGE_LABELS = {
+    "on_time": "Completed on time",
+    "late": "Completed late",
+    "open_overdue": "Open, past its original target",
+    "open_not_due": "Open, not yet due",
+    "no_target": "No target date",
+    "unknown": "Not known (no dated update)",
+}
+RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
+ASSESSED_LABELS = {"council": "Council (self-reported)", "peer_review": "Peer review team"}
+RECORD_FLAG_LABELS = {
+    None: "Numbered recommendation",
+    "unnumbered": "Unnumbered (the source gives no number)",
+    "heading_or_group": "Heading or group of recommendations",
+    "inferred": "Inferred from the text (not stated as a recommendation)",
+    "focus_area": "Council-requested focus area",
+}
+SOURCE_KIND_LABELS = {
+    "lga_feedback_report": "LGA feedback report", "lga_progress_review": "LGA progress review",
+    "council_page": "Council web page", "committee_report": "Committee report", "news": "News",
+    "seed_document": "Council document", "other": "Other",
+}
+UNIT_WORDS = {"recommendations": ("recommendation", "recommendations"), "actions": ("action", "actions")}
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def missing(value) -> bool:
+    """True for None, NaN, NaT and pd.NA (scalars only)."""
+    if value is None:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def as_int(value) -> int | None:
+    return None if missing(value) else int(value)
+
+
+def _date(value) -> dt.date | None:
+    if missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.date()
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def _precision(value) -> str | None:
+    return None if missing(value) else str(value)
+
+
+def escape_markdown(text) -> str:
+    """Text from the data made safe for st.markdown: Markdown and LaTeX characters and '<' are
+    backslash-escaped, so a note shows exactly as written and never renders as HTML or a link."""
+    if missing(text):
+        return ""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+@lru_cache(maxsize=1)
+def topic_labels() -> dict[str, str]:
+    """Topic id -> plain-English label from data/taxonomy.yaml; {} if the taxonomy cannot be read
+    (pages then fall back to humanised ids)."""
+    try:
+        from peer_challenges import themes
+
+        taxonomy = themes.load_taxonomy(themes.default_taxonomy_path())
+        return {tid: topic.label for tid, topic in taxonomy.topics.items()}
+    except Exception:  # labels are a nicety, never a reason for a page to fail
+        return {}
+
+
+def topic_label(topic: str) -> str:
+    return topic_labels().get(topic) or str(topic).replace("_", " ").capitalize()
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _join(parts: list[str]) -> str:
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+def possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s'") else f"{name}'s"
+
+
+def date_label(value, precision) -> str:
+    """A date at its precision ("31 Mar 2025", "Mar 2025", "Q2 2020/21"), or "not known"."""
+    d = _date(value)
+    return period_label(d, _precision(precision)) if d else "not known"
+
+
+def month_label(value, precision=None) -> str | None:
+    """"March 2024" for an on-site date known to the day or month; a coarser date at its precision."""
+    d = _date(value)
+    if d is None:
+        return None
+    if _precision(precision) in (None, "day", "month"):
+        return d.strftime("%B %Y")
+    return period_label(d, _precision(precision))
+
+
+def challenge_label(challenge: Mapping) -> str:
+    """How a challenge is named on screen: "March 2024 peer challenge" or "peer challenge (date not known)"."""
+    when = month_label(challenge.get("onsite_start"), challenge.get("onsite_start_precision"))
+    return f"{when} peer challenge" if when else "peer challenge (on-site date not known)"
+
+
+def coverage_note(recorded: int, total) -> str:
+    """"9 of 9 recorded", "4 of 9 recorded", "5 recorded; the report's total is not known"."""
+    total = as_int(total)
+    if total is None:
+        return f"{recorded} recorded; how many the report made is not known"
+    return f"{recorded} of {total} recorded"
+
+
+def status_text(status) -> str:
+    """A status as icon + words, e.g. "✅ Complete"; "❔ Not reported" when there is none."""
+    key = None if missing(status) else status
+    return f"{STATUS_ICONS.get(key, STATUS_ICONS[None])} {STATUS_LABELS.get(key, str(key))}"
+
+
+def slippage_text(bucket, days) -> str:
+    """Slippage in words: "183 days past the original target (still open)", "On time (0 days)"."""
+    b = None if missing(bucket) else bucket
+    d = as_int(days)
+    if b == "on_time":
+        return "Completed on time" + (f" ({abs(d)} days early)" if d and d < 0 else "")
+    if b == "late":
+        return f"Completed {plural(d, 'day')} late" if d is not None else "Completed late"
+    if b == "open_overdue":
+        return f"Open, {plural(d, 'day')} past its original target" if d is not None else SLIPPAGE_LABELS[b]
+    if b == "open_not_due":
+        return f"Open, not yet due ({plural(abs(d), 'day')} to go)" if d is not None else SLIPPAGE_LABELS[b]
+    return SLIPPAGE_LABELS.get(b, "Not known")
+
+
+def milestones(challenge: Mapping) -> pd.DataFrame:
+    """One row per process milestone of a challenge, against the LGA norm.
+
+    Columns: milestone, norm_months, norm (words), date, precision, date_label (at its precision),
+    days_from_onsite (None when either date is unknown), norm_date, met_norm ("Yes" / "No" /
+    "not known"), approximate (a date known only to the month or coarser: stored as the period's end).
+    """
+    onsite = _date(challenge.get("onsite_start"))
+    onsite_precision = _precision(challenge.get("onsite_start_precision"))
+    rows = []
+    for column, label, months in MILESTONES:
+        d = _date(challenge.get(column))
+        precision = _precision(challenge.get(f"{column}_precision")) if d else None
+        days = (d - onsite).days if d and onsite else None
+        norm_date = (pd.Timestamp(onsite) + pd.DateOffset(months=months)).date() if onsite else None
+        if months == 0:
+            met = "—"
+        elif d is None or onsite is None:
+            met = "not known"
+        else:
+            met = "Yes" if d <= norm_date else "No"
+        rows.append({
+            "milestone": label, "norm_months": months, "norm": NORM_WORDS[months], "date": d,
+            "precision": precision, "date_label": period_label(d, precision) if d else "not known",
+            "days_from_onsite": days, "norm_date": norm_date if months else None, "met_norm": met,
+            "approximate": bool(d) and (precision not in (None, "day") or onsite_precision not in (None, "day")),
+        })
+    df = pd.DataFrame(rows)
+    df["days_from_onsite"] = df["days_from_onsite"].astype("Int64")
+    return df
+
+
+def _status_sentence(with_status: pd.DataFrame, n_recorded: int) -> str:
+    counts = with_status["latest_status"].value_counts()
+    parts = []
+    for status in STATUS_ORDER:
+        k = int(counts.get(status, 0))
+        if k:
+            parts.append(f"{k} {STATUS_PHRASES[status]}")
+    first_n = int(parts[0].split(" ", 1)[0])
+    parts[0] = f"{first_n} {'is' if first_n == 1 else 'are'} {parts[0].split(' ', 1)[1]}"
+    assessed = with_status["latest_assessed_by"].fillna("council")
+    by_peers = int((assessed == "peer_review").sum())
+    dated = with_status.dropna(subset=["latest_as_of"])
+    if len(dated) == 0:
+        when = "the updates are not dated"
+    else:
+        last = dated.sort_values("latest_as_of").iloc[-1]
+        when = f"latest as of {date_label(last['latest_as_of'], last['latest_as_of_precision'])}"
+    if by_peers == 0:
+        who = f"According to the council's own updates (self-reported; {when})"
+    elif by_peers == len(with_status):
+        who = f"According to the peer team's progress review ({when})"
+    else:
+        who = (f"According to the latest updates ({by_peers} assessed by the peer team, "
+               f"{len(with_status) - by_peers} self-reported by the council; {when})")
+    sentence = f"{who}, {_join(parts)}."
+    unreported = n_recorded - len(with_status)
+    if unreported:
+        sentence += f" {plural(unreported, 'recommendation')} {'has' if unreported == 1 else 'have'} no reported status."
+    return sentence
+
+
+def _slippage_sentences(with_status: pd.DataFrame) -> list[str]:
+    buckets = with_status["slippage_bucket"].fillna("unknown")
+    days = with_status["slippage_days"]
+
+    def med(bucket: str) -> int:
+        return int(round(float(days[buckets == bucket].dropna().abs().median())))
+
+    def were(k: int) -> str:
+        return "was" if k == 1 else "were"
+
+    n = {b: int((buckets == b).sum()) for b in SLIPPAGE_BUCKETS}
+    parts = []
+    if n["on_time"]:
+        parts.append(f"{n['on_time']} {were(n['on_time'])} completed by {'its' if n['on_time'] == 1 else 'their'} "
+                     "original target date")
+    if n["late"]:
+        k = n["late"]
+        parts.append(f"{k} {were(k)} completed late, {'' if k == 1 else 'a median of '}{plural(med('late'), 'day')} "
+                     "after the original target")
+    if n["open_overdue"]:
+        k = n["open_overdue"]
+        parts.append(f"{k} {were(k)} still open after {'its' if k == 1 else 'their'} original target, "
+                     f"by {'' if k == 1 else 'a median of '}{plural(med('open_overdue'), 'day')} at the latest update")
+    if n["open_not_due"]:
+        k = n["open_not_due"]
+        parts.append(f"{k} {'is' if k == 1 else 'are'} open and not yet due")
+    sentences = []
+    if parts:
+        first = "; ".join(parts)
+        sentences.append(first[0].upper() + first[1:] + ".")
+        rest = n["unknown"] + n["no_target"]
+        if rest:
+            sentences.append(f"For {plural(rest, 'other')}, slippage cannot be worked out "
+                             "(no target date, or no dated update).")
+    elif n["unknown"] and not n["no_target"]:
+        sentences.append("How far delivery has slipped cannot be worked out, because the updates are not dated.")
+    elif n["no_target"] and not n["unknown"]:
+        sentences.append("No target dates are recorded, so slippage cannot be measured.")
+    elif n["unknown"] or n["no_target"]:
+        sentences.append("Slippage cannot be worked out: some have no target date and the rest no dated update.")
+    revised = int(with_status["revised_target"].notna().sum()) if "revised_target" in with_status else 0
+    if revised:
+        sentences.append(f"{revised} {'has' if revised == 1 else 'have'} a revised target, shown beside the original; "
+                         "slippage is measured against the original.")
+    return sentences
+
+
+def snapshot_sentence(snapshot: Mapping) -> str:
+    """One council-wide progress figure in words, always naming its unit (recommendations or actions)."""
+    unit = snapshot.get("unit") or "recommendations"
+    one, many = UNIT_WORDS.get(unit, (unit, unit))
+    when = date_label(snapshot.get("as_of"), snapshot.get("as_of_precision"))
+    when = "date not known" if when == "not known" else when
+    total, complete = as_int(snapshot.get("total")), as_int(snapshot.get("complete"))
+    in_progress, not_started = as_int(snapshot.get("in_progress")), as_int(snapshot.get("not_started"))
+    green, amber, red = (as_int(snapshot.get(k)) for k in ("rag_green", "rag_amber", "rag_red"))
+    head = f"The latest council-wide figure ({when}) counts {many}, not individual recommendations" \
+        if unit == "actions" else f"The latest council-wide figure ({when}) counts {many}"
+    of = f" of {plural(total, one, many)}" if total is not None else ""
+    split = [f"{k} {words}" for k, words in ((complete, "complete"), (in_progress, "in progress"),
+                                             (not_started, "not started")) if k is not None]
+    if split:
+        tail = "" if total is not None else " (total not given)"
+        return f"{head}: {_join(split)}{of}{tail}."
+    if None not in (green, amber, red):
+        return f"{head}: {green} green, {amber} amber and {red} red{of} (RAG ratings)."
+    if total is not None:
+        return f"{head}: {plural(total, one, many)} in all; no completion split is given."
+    return f"{head}; it gives no counts (see its note)."
+
+
+def summary_paragraph(council_name: str, challenge: Mapping, recommendations: pd.DataFrame,
+                      snapshots: pd.DataFrame | None = None) -> str:
+    """A plain-English paragraph about one challenge, written from its data.
+
+    ``challenge`` is a row of the challenges table (onsite_start, onsite_start_precision,
+    recommendations_total, progress_review_onsite, progress_review_onsite_precision ...);
+    ``recommendations`` has one row per recorded recommendation with latest_status, latest_as_of,
+    latest_as_of_precision, latest_assessed_by, slippage_bucket, slippage_days, revised_target;
+    ``snapshots`` the challenge's council-wide progress figures (unit, total, complete, rag_*, as_of).
+    """
+    subject = f"{possessive(council_name)} {challenge_label(challenge)}"
+    total = as_int(challenge.get("recommendations_total"))
+    n = len(recommendations)
+    rec_word = "recommendation" if total == 1 else "recommendations"
+    if total is not None and n == total:
+        first = f"{subject} made {total} {rec_word}, " + ("recorded here." if total == 1 else "all of them recorded here.")
+    elif total is not None and 0 < n < total:
+        first = (f"{subject} made {total} {rec_word}; {n} of them {'is' if n == 1 else 'are'} recorded here, "
+                 f"so the figures below cover {'that one' if n == 1 else f'those {n}'} only.")
+    elif total is not None and n == 0:
+        first = f"{subject} made {total} {rec_word}, but none of them is recorded here yet."
+    elif total is not None:
+        first = (f"{subject} made {total} {rec_word}; {n} records are kept here, because some headings, groups "
+                 "or sub-points are recorded separately.")
+    elif n:
+        first = (f"{subject} is recorded here with {plural(n, 'recommendation')}; how many the report made in "
+                 "total is not known.")
+    else:
+        first = f"No recommendations from {subject} are recorded here, and how many the report made is not known."
+    sentences = [first]
+
+    with_status = recommendations[recommendations["latest_status"].notna()] if n else recommendations
+    if n and len(with_status):
+        sentences.append(_status_sentence(with_status, n))
+        sentences.extend(_slippage_sentences(with_status))
+    elif n:
+        sentences.append("No progress has been reported for any of them.")
+
+    if snapshots is not None and len(snapshots) and not len(with_status):
+        latest = snapshots.sort_values("as_of", na_position="first").iloc[-1]
+        sentences.append(snapshot_sentence(latest.to_dict()))
+
+    onsite = _date(challenge.get("onsite_start"))
+    review = _date(challenge.get("progress_review_onsite"))
+    if review:
+        precision = _precision(challenge.get("progress_review_onsite_precision"))
+        when = f"on {period_label(review, precision)}" if precision in (None, "day") else \
+            f"in {period_label(review, precision)}"
+        approx = precision not in (None, "day") or _precision(challenge.get("onsite_start_precision")) not in (None, "day")
+        after = (f", {'about ' if approx else ''}{plural((review - onsite).days, 'day')} after the on-site visit"
+                 if onsite else "")
+        sentences.append(f"The peers returned for a progress review {when}{after} "
+                         "(the LGA norm is about 10 months).")
+    else:
+        sentences.append("No progress-review visit is recorded.")
+    return " ".join(sentences)

@@ -1,0 +1,181 @@
+"""AppTests of the overview, council and about pages, run through app.py: each renders without exception,
+answers known questions, and reacts to one real interaction. Hostile links never crash the council page
+and are never echoed into Markdown."""
+
+from __future__ import annotations
+
+import pytest
+
+from peer_challenges import data
+from tests.conftest import metric_values
+
+
+def _count(sql: str) -> int:
+    return int(data.default_connection().execute(sql).fetchone()[0])
+
+
+def _all_text(at) -> list[str]:
+    """Every Markdown-rendered string on the page (markdown, captions, alerts, headings)."""
+    out = []
+    for kind in ("markdown", "caption", "warning", "info", "error", "success", "title", "header", "subheader"):
+        out += [str(e.value) for e in getattr(at, kind)]
+    out += [str(e.label) for e in at.expander]
+    return out
+
+
+# ---- overview -------------------------------------------------------------------------------------
+
+def test_overview_headline_figures_and_type_filter(make_app):
+    at = make_app("overview").run()
+    assert not at.exception
+    metrics = metric_values(at)
+    assert metrics["Councils"] == str(_count("SELECT count(DISTINCT council_id) FROM challenges"))
+    assert metrics["Challenges"] == "274"
+    assert metrics["Recommendations"] == "471"
+    # 11 complete of 44 with a status less 1 superseded
+    assert metrics["Share complete"] == "26%"
+    assert any("11 of 43 recommendations with a reported status" in c.value for c in at.caption)
+    assert metrics["Median days to review"] == "325"
+
+    at.multiselect(key="flt_type").set_value(["district"]).run()
+    assert not at.exception
+    districts = _count("SELECT count(DISTINCT c.council_id) FROM challenges c JOIN councils co USING (council_id) "
+                       "WHERE co.council_type = 'district'")
+    assert metric_values(at)["Councils"] == str(districts) == "125"
+    assert at.query_params["type"] in ("district", ["district"])
+
+
+def test_overview_council_table_links_to_council_pages(make_app):
+    at = make_app("overview").run()
+    table = next(df.value for df in at.dataframe if "Council" in df.value.columns and "Region" in df.value.columns)
+    assert len(table) == 241
+    link = table.loc[table["Council"].str.contains("council=brentwood#"), "Council"].iloc[0]
+    assert link == "council?council=brentwood#Brentwood%20Borough%20Council"
+
+
+def test_overview_empty_filter_combination_is_explained(make_app):
+    at = make_app("overview", {"type": "county", "region": "London"}).run()
+    assert not at.exception
+    assert any("No peer challenges match these filters" in i.value for i in at.info)
+
+
+# ---- council ----------------------------------------------------------------------------------------
+
+def test_council_brentwood_known_answers(make_app):
+    at = make_app("council", {"council": "brentwood"}).run()
+    assert not at.exception
+    metrics = metric_values(at)
+    assert metrics["Recommendations"] == "9"
+    assert metrics["Complete"] == "2"
+    assert metrics["In progress"] == "7"
+    assert at.title[0].value == "Brentwood Borough Council"
+    assert any(c.value == "9 of 9 recorded" for c in at.caption)
+    assert any(m.value.startswith("Brentwood Borough Council's March 2024 peer challenge made 9 recommendations")
+               for m in at.markdown)
+    assert len(at.expander) >= 9  # one per recommendation
+
+
+def test_council_stroud_2019_known_answers(make_app):
+    at = make_app("council", {"council": "stroud", "challenge": "2019-03"}).run()
+    assert not at.exception
+    metrics = metric_values(at)
+    assert (metrics["Recommendations"], metrics["Complete"], metrics["Overdue"]) == ("8", "3", "5")
+    assert metrics["Median slippage (days)"] == "183"
+
+
+def test_council_picker_changes_the_page(make_app):
+    at = make_app("council", {"council": "brentwood"}).run()
+    before = metric_values(at)
+    at.selectbox(key="council_pick").set_value("stroud").run()
+    assert not at.exception
+    after = metric_values(at)
+    assert after != before
+    assert after["Recommendations"] == "5"  # Stroud's most recent challenge, March 2022
+    assert at.query_params["council"] in ("stroud", ["stroud"])
+    at.selectbox(key="challenge_pick").set_value("2019-03").run()
+    assert metric_values(at)["Recommendations"] == "8"
+    assert at.query_params["challenge"] in ("2019-03", ["2019-03"])
+
+
+def test_council_without_a_choice_is_a_prompt_not_an_error(make_app):
+    at = make_app("council").run()
+    assert not at.exception
+    assert not at.warning
+    assert any("Choose a council" in i.value for i in at.info)
+    assert at.selectbox(key="council_pick").value is None
+
+
+def test_unknown_challenge_falls_back_to_most_recent(make_app):
+    at = make_app("council", {"council": "brentwood", "challenge": "1999-01"}).run()
+    assert not at.exception
+    assert any("showing its most recent challenge" in i.value for i in at.info)
+    assert metric_values(at)["Recommendations"] == "9"
+
+
+def test_council_with_undated_challenge(make_app):
+    at = make_app("council", {"council": "kensington-and-chelsea"}).run()
+    assert not at.exception
+    assert metric_values(at)["Recommendations"] == "6"
+    assert any("on-site date of this challenge is not known" in i.value for i in at.info)
+
+
+@pytest.mark.parametrize("hostile", ["no-such-council", "'; drop table councils; --", "<script>alert(1)</script>"])
+def test_hostile_council_values(make_app, hostile):
+    at = make_app("council", {"council": hostile}).run()
+    assert not at.exception
+    assert at.warning and "not recognised" in at.warning[0].value
+    assert not at.metric
+    # suggestions are offered as links to real councils
+    assert any(el.type == "page_link" for el in at.main) or len(at.get("page_link")) >= 1
+    for text in _all_text(at):
+        assert hostile not in text
+    for md in at.markdown:
+        assert "<script" not in md.value.lower() or "@media print" in md.value
+    # the value is shown only as code, if at all
+    assert all(hostile[:200] == c.value for c in at.code)
+
+
+def test_close_match_suggests_the_council(make_app):
+    at = make_app("council", {"council": "brentwod"}).run()
+    labels = [p.proto.label for p in at.get("page_link")]
+    assert "Brentwood Borough Council" in labels
+
+
+# ---- about ------------------------------------------------------------------------------------------
+
+def test_about_coverage_equals_the_data_and_sources_search(make_app):
+    at = make_app("about").run()
+    assert not at.exception
+    coverage = next(df.value for df in at.dataframe if list(df.value.columns) == ["What", "Count", "Note"])
+    got = dict(zip(coverage["What"], coverage["Count"]))
+    expected = {
+        "Councils": _count("SELECT count(*) FROM councils"),
+        "Challenges": _count("SELECT count(*) FROM challenges"),
+        "Recommendations recorded": _count("SELECT count(*) FROM recommendations"),
+        "Challenges stating how many recommendations they made":
+            _count("SELECT count(*) FROM challenges WHERE recommendations_total IS NOT NULL"),
+        "Recommendations made, where the total is stated": _count("SELECT sum(recommendations_total) FROM challenges"),
+        "Status updates": _count("SELECT count(*) FROM updates"),
+        "Council-wide progress snapshots counting recommendations":
+            _count("SELECT count(*) FROM progress_snapshots WHERE unit = 'recommendations'"),
+        "Council-wide progress snapshots counting actions":
+            _count("SELECT count(*) FROM progress_snapshots WHERE unit = 'actions'"),
+        "Challenges with a progress-review date":
+            _count("SELECT count(*) FROM challenges WHERE progress_review_onsite IS NOT NULL"),
+        "Challenges with recommendations recorded": _count("SELECT count(DISTINCT challenge_id) FROM recommendations"),
+        "Sources": _count("SELECT count(*) FROM sources"),
+    }
+    for measure, value in expected.items():
+        assert got[measure] == value, measure
+    assert (got["Councils"], got["Challenges"], got["Recommendations recorded"], got["Status updates"]) == (241, 274, 471, 111)
+
+    flags = next(df.value for df in at.dataframe if "Flag in the data" in df.value.columns)
+    assert dict(zip(flags["Flag in the data"], flags["Recommendations"]))["heading_or_group"] == _count(
+        "SELECT count(*) FROM recommendations WHERE record_flag = 'heading_or_group'")
+
+    sources = next(df.value for df in at.dataframe if "Link" in df.value.columns)
+    assert len(sources) == 675
+    at.text_input(key="source_search").input("Stroud").run()
+    sources = next(df.value for df in at.dataframe if "Link" in df.value.columns)
+    assert 0 < len(sources) < 675
+    assert set(sources["Council"]) == {"Stroud District Council"}
