@@ -1,6 +1,408 @@
-"""slippage page (being built)."""
+"""Slippage and timeliness: how far delivery slipped past the targets councils set themselves, and
+how the peer challenge process kept (or missed) the LGA's own timetable. ?council=<id> focuses the
+delivery tab on one council and stars its challenges on the timeliness charts. UI only."""
 
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pandas as pd
 import streamlit as st
 
-st.title("Slippage")
-st.info("This page is being built and will arrive in a coming release.")
+from peer_challenges import analysis_charts as ac
+from peer_challenges import ui
+from peer_challenges.config import data_dir
+from peer_challenges.narrative import date_label, escape_markdown, missing, slippage_text, status_text
+
+RAG_WORDS = {"red": "🔴 Red", "amber": "🟠 Amber", "green": "🟢 Green"}
+GROUP_BY = {"core_theme": "Core element", "council_type": "Council type"}
+SHORT = {"report": "report", "action_plan": "action plan", "progress_review": "progress review",
+         "progress_review_published": "review report"}
+COMPARE_BY = {"year": "On-site year", "region": "Region", "council_type": "Council type"}
+
+
+@st.cache_resource(show_spinner=False)
+def _taxonomy(folder: str):
+    from peer_challenges import themes
+
+    return themes.load_taxonomy(themes.default_taxonomy_path())
+
+
+def url_choice(key: str, param: str, options: list, default, what: str) -> None:
+    """Session value for a widget that mirrors ?param= in the URL: (re)initialised whenever the URL
+    value differs from the one this page last wrote (e.g. arriving from a link). A value in the link
+    that is not one of the options is ignored with a notice (never echoed back)."""
+    url = st.query_params.get(param)
+    seen = f"_{key}_url"
+    if key not in st.session_state or st.session_state.get(seen) != url:
+        st.session_state[key] = url if url in options else default
+        st.session_state[seen] = url
+        st.session_state[f"_{key}_ignored"] = url is not None and url != "" and url not in options
+    if st.session_state.pop(f"_{key}_ignored", False):
+        st.caption(f"The {what} in the link was not recognised, so it was ignored.")
+
+
+def write_url(key: str, param: str, value, default) -> None:
+    if value == default or value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+        st.session_state[f"_{key}_url"] = None
+    else:
+        st.query_params[param] = value
+        st.session_state[f"_{key}_url"] = value
+
+
+def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
+               note: str | None = None) -> None:
+    title = fig.layout.title.text or ""
+    st.markdown(f"#### {escape_markdown(title)}")
+    fig.update_layout(title_text="", margin_t=30)
+    st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
+    if note:
+        st.caption(note)
+    if data is not None:
+        with st.expander("Show the data"):
+            st.dataframe(data, hide_index=True, column_config=column_config)
+
+
+def dated(value, precision) -> str:
+    """A date at its precision, with the day it is stored as when coarser: '2019/20 (ends 31 Mar 2020)'."""
+    if missing(value):
+        return "–"
+    label = date_label(value, precision)
+    if missing(precision) or precision == "day":
+        return label
+    return f"{label} (ends {date_label(value, 'day')})"
+
+
+def council_link(council_id: str, challenge_month) -> str:
+    params = {"council": council_id}
+    if isinstance(challenge_month, str) and challenge_month:
+        params["challenge"] = challenge_month
+    return "council?" + urlencode(params)
+
+
+def with_who(status, assessed_by) -> str:
+    words = status_text(status)
+    if missing(status):
+        return words
+    return words + (" (progress review)" if assessed_by == "peer_review" else " (self-reported)")
+
+
+# ---------------------------------------------------------------- page set-up
+folder = str(data_dir())
+ui.header(
+    "Slippage and timeliness",
+    "How far delivery of peer challenge recommendations slipped past the timescales councils set themselves, "
+    "and how the peer challenge process itself kept to the LGA's timetable.",
+)
+filters = ui.shared_filters()
+params = {
+    "council_types": filters["council_types"] or None,
+    "regions": filters["regions"] or None,
+    "year_from": None if filters["is_default"] else filters["year_from"],
+    "year_to": None if filters["is_default"] else filters["year_to"],
+}
+councils = ui.query("council__list")
+councils = councils[councils["challenges"] > 0]
+names = dict(zip(councils["council_id"], councils["name"]))
+try:
+    taxonomy = _taxonomy(folder)
+    labels = {tid: t.label for tid, t in taxonomy.topics.items()}
+except Exception:  # topic names are a nicety; the data still carries topic ids
+    taxonomy, labels = None, {}
+
+st.markdown(
+    "**Slippage** is the number of days from a recommendation's *original* target date to the date it was "
+    "first reported complete or, if it is still open, to the date of its latest progress update. Revised "
+    "targets are shown beside the original, never instead of it. Statuses are the councils' own "
+    "(self-reported) unless a progress review assessed them."
+)
+
+left, right = st.columns(2)
+council_ids = [""] + list(councils["council_id"])
+url_choice("slip_council", "council", council_ids, "", "council")
+council = left.selectbox(
+    "Council", council_ids, key="slip_council", format_func=lambda c: names.get(c, "All councils") if c else "All councils",
+    help="Focus the delivery tab on one council; its challenges are starred on the timeliness charts. "
+         "The link in your browser's address bar keeps the choice.",
+)
+write_url("slip_council", "council", council, "")
+council = council or None
+
+if council:
+    recs = ui.query("slippage__recommendations", council_id=council)
+    scope = f"{names[council]} (the sidebar filters do not apply to a single council)"
+else:
+    recs = ui.query("slippage__recommendations", **params)
+    scope = ui.describe_filters(filters)
+recs["topics"] = ac.topic_lists(recs["topics"], taxonomy)
+
+core_names = [t for t in ac.CORE_THEME_ORDER if t in set(recs["core_theme"].dropna())]
+topic_ids = sorted({t for ts in recs["topics"] for t in ts}, key=lambda t: labels.get(t, t).lower())
+theme_options = ["all"] + [f"core:{t}" for t in core_names] + [f"topic:{t}" for t in topic_ids]
+
+
+def theme_fmt(opt: str) -> str:
+    if opt == "all":
+        return "All themes"
+    kind, value = opt.split(":", 1)
+    return f"Core element: {value}" if kind == "core" else f"Topic: {labels.get(value, value)}"
+
+
+url_choice("slip_theme", "theme", theme_options, "all", "theme")
+theme = right.selectbox("Theme", theme_options, format_func=theme_fmt, key="slip_theme",
+                        help="A core element or a topic (see the Themes page for how they are tagged).")
+write_url("slip_theme", "theme", theme, "all")
+if theme != "all":
+    kind, value = theme.split(":", 1)
+    recs = recs[recs["core_theme"] == value] if kind == "core" else recs[recs["topics"].map(lambda ts: value in ts)]
+    scope += f"; {theme_fmt(theme).lower()}"
+st.caption(f"Showing: {escape_markdown(scope)}.")
+
+tab_delivery, tab_process, tab_ratings = st.tabs(
+    ["Delivery against targets", "Process timeliness", "Council ratings and progress reviews"])
+
+# ---------------------------------------------------------------- delivery slippage
+with tab_delivery:
+    m = ac.measurability(recs)
+    measured = recs[recs["slippage_days"].notna()]
+    overdue = recs[recs["slippage_bucket"] == "open_overdue"]
+    cols = st.columns(5)
+    cols[0].metric("Measurable", f"{m['measured']} of {m['recommendations']}",
+                   help="Recommendations with a dated original target AND a dated completion or progress update.")
+    cols[1].metric("Completed on time", int((recs["slippage_bucket"] == "on_time").sum()))
+    cols[2].metric("Completed late", int((recs["slippage_bucket"] == "late").sum()))
+    cols[3].metric("Open and overdue", len(overdue),
+                   help="Still open at the latest update, which is after the original target date.")
+    cols[4].metric("Median days overdue", f"{int(overdue['slippage_days'].median())}" if len(overdue) else "–",
+                   help="Days from the original target to the latest update, for recommendations still open.")
+    st.markdown(ac.measurability_sentence(m))
+
+    if m["recommendations"] == 0:
+        st.info("No recommendations are recorded for this selection. Choose another council or theme, or widen the "
+                "sidebar filters.", icon="🔍")
+    else:
+        if len(overdue):
+            groups = overdue.groupby(["council_name", "challenge_month", "slippage_days", "latest_as_of",
+                                      "latest_as_of_precision", "target_date", "target_precision"], dropna=False)
+            lines = []
+            for (cname, month, days, as_of, as_of_p, target, target_p), part in groups:
+                rev = part["revised_target"].dropna().unique()
+                rev_p = part["revised_target_precision"].dropna().unique()
+                revised = (f"; revised target {dated(rev[0], rev_p[0] if len(rev_p) else None)}, shown beside the "
+                           "original, not used to measure" if len(rev) == 1 else "")
+                nums = ", ".join(str(n) for n in part["number"].fillna("–"))
+                lines.append(
+                    f"- **{escape_markdown(cname)} ({month})**: {len(part)} recommendation{'s' if len(part) != 1 else ''} "
+                    f"({escape_markdown(nums)}) open and overdue by **{int(days)} days** at the update of "
+                    f"{dated(as_of, as_of_p)}, against the original target {dated(target, target_p)}{revised}."
+                )
+            st.markdown("**Open and overdue** (self-reported status at the latest update)\n" + "\n".join(lines[:12]))
+            if len(lines) > 12:
+                st.caption(f"…and {len(lines) - 12} more groups: see the table below.")
+
+        if len(measured):
+            group_by = st.radio("Group the slippage by", list(GROUP_BY), format_func=GROUP_BY.get, horizontal=True,
+                                key="slip_group_by")
+            fig = ac.slippage_strip(measured, group_by, ac.slippage_headline(measured))
+            show_chart(
+                fig,
+                f"Dot plot: one mark per recommendation ({len(measured)} in all), days after the original target on "
+                "the horizontal axis, grouped by " + GROUP_BY[group_by].lower() + "; marks are shaped and labelled by "
+                "outcome (completed on time, completed late, open and overdue, open and not yet due).",
+                note=f"Only {len(measured)} recommendations can be measured, so this is a set of cases, not a national "
+                     "distribution.",
+            )
+
+        targeted = recs[recs["target_date"].notna()].copy()
+        if len(targeted):
+            n_rev = int(targeted["revised_target"].notna().sum())
+            n_done = int(targeted["completed_on"].notna().sum())
+            n_open = int((targeted["completed_on"].isna() & targeted["latest_as_of"].notna()
+                          & targeted["is_open"].fillna(False).astype(bool)).sum())
+            n_none = len(targeted) - n_done - n_open
+            parts = [f"{k} {words}" for k, words in ((n_done, "reported complete"), (n_open, "still open at a dated update"),
+                                                      (n_none, "with no dated update")) if k]
+            title = (f"{len(targeted)} recommendation{'s have' if len(targeted) != 1 else ' has'} a dated target: "
+                     + ", ".join(parts) + f"; {n_rev} target{'s' if n_rev != 1 else ''} revised")
+            fig2 = ac.target_dumbbell(targeted, title)
+            table = pd.DataFrame({
+                "Council": targeted["council_name"],
+                "Challenge": targeted["challenge_month"],
+                "No.": targeted["number"].fillna("–"),
+                "Original target": [dated(v, p) for v, p in zip(targeted["target_date"], targeted["target_precision"])],
+                "Revised target": [dated(v, p) for v, p in zip(targeted["revised_target"], targeted["revised_target_precision"])],
+                "First reported complete": [dated(v, "day") for v in targeted["completed_on"]],
+                "Latest update": [dated(v, p) for v, p in zip(targeted["latest_as_of"], targeted["latest_as_of_precision"])],
+                "Slippage": [slippage_text(b, d) for b, d in zip(targeted["slippage_bucket"], targeted["slippage_days"])],
+                "Latest status": [with_who(s, a) for s, a in zip(targeted["latest_status"], targeted["latest_assessed_by"])],
+                "Recommendation": targeted["title"],
+                "Target as written": targeted["target_raw"].fillna("–"),
+                "Slippage (days)": targeted["slippage_days"],
+            })
+            show_chart(fig2, (
+                "Range chart: one row per recommendation; hollow circle = original target, diamond = "
+                "revised target, filled circle = first reported complete, cross = latest update while still open; "
+                "a grey line joins the original target to the completion or latest update. The table below "
+                "gives every date."))
+            st.dataframe(table, hide_index=True, key="slip_targets_table", column_config={
+                "Recommendation": st.column_config.TextColumn(width="large"),
+                "Slippage (days)": st.column_config.NumberColumn(format="%d"),
+            })
+            st.caption("A date given as a month, quarter or financial year is stored as the period's last day, "
+                       "shown in brackets. Revised targets never replace the original in the slippage figure.")
+
+        if len(overdue):
+            st.markdown(f"#### Open and overdue: {len(overdue)} recommendation{'s' if len(overdue) != 1 else ''}")
+            st.dataframe(pd.DataFrame({
+                "Council": overdue["council_name"],
+                "Challenge": overdue["challenge_month"],
+                "No.": overdue["number"].fillna("–"),
+                "Days past original target": overdue["slippage_days"],
+                "Original target": [dated(v, p) for v, p in zip(overdue["target_date"], overdue["target_precision"])],
+                "Revised target": [dated(v, p) for v, p in zip(overdue["revised_target"], overdue["revised_target_precision"])],
+                "Latest update": [dated(v, p) for v, p in zip(overdue["latest_as_of"], overdue["latest_as_of_precision"])],
+                "Status (council's words)": [f"{with_who(s, a)}: “{r}”" if isinstance(r, str) else with_who(s, a)
+                                             for s, a, r in zip(overdue["latest_status"], overdue["latest_assessed_by"],
+                                                                overdue["latest_status_raw"])],
+                "Recommendation": overdue["title"],
+                "Council page": [council_link(c, mo) for c, mo in zip(overdue["council_id"], overdue["challenge_month"])],
+            }), hide_index=True, key="slip_overdue_table", column_config={
+                "Council page": st.column_config.LinkColumn("Council page", display_text="Open council page"),
+                "Days past original target": st.column_config.NumberColumn(format="%d days"),
+            })
+        else:
+            st.markdown("#### Open and overdue: none in this selection")
+            st.caption("No recommendation here is both still open and past its original target at a dated update.")
+
+        with st.expander("Why most recommendations cannot be measured"):
+            reasons = recs["why_not_measured"].fillna("measurable").value_counts().rename_axis("Reason").reset_index(name="Recommendations")
+            st.dataframe(reasons, hide_index=True)
+            st.markdown(
+                "Slippage needs two dates: a dated original target in the council's action plan, and a dated "
+                "completion or progress update. Most recommendations were recorded from the LGA's feedback report, "
+                "which sets no targets; where we hold an action plan, its status is often undated (a council "
+                "webpage or committee report that does not say when the status was true)."
+            )
+
+# ---------------------------------------------------------------- process timeliness
+with tab_process:
+    st.markdown(
+        "The LGA expects the **feedback report within 3 months** of the on-site visit, the council's **action plan "
+        "within 5 months**, a **progress review about 10 months** after the visit, and the progress review's report "
+        "**within 12 months**. Days are counted from the first on-site day."
+    )
+    all_rows = ui.query("process_timeliness")
+    proc = ui.apply_filters(all_rows, filters, year_col="year")
+    if council and not (proc["council_id"] == council).any():
+        proc = pd.concat([proc, all_rows[all_rows["council_id"] == council]], ignore_index=True)
+    if proc.empty:
+        st.info("No challenges match these filters. Widen the sidebar filters.", icon="🔍")
+    else:
+        summary = ac.timeliness_summary(proc)
+        cols = st.columns(4)
+        for col, (key, label, months) in zip(cols, ac.MILESTONES):
+            row = summary[summary["milestone"] == key].iloc[0]
+            n = int(row["challenges_with_date"])
+            col.metric(f"Days to {SHORT[key]}", f"{int(round(row['median_days']))}" if n else "–",
+                       help=f"{label}: median days from the on-site visit, over {n} challenges with both dates.")
+            col.caption(f"{ac.pct(row['share_on_time'])} within {months} months ({int(row['on_time'])} of {n})"
+                        + (f"; {int(row['approximate'])} approximate" if row["approximate"] else ""))
+        milestone = st.radio("Milestone", [k for k, _, _ in ac.MILESTONES], format_func=ac.MILESTONE_LABELS.get,
+                             horizontal=True, key="slip_milestone", index=2)
+        fig3 = ac.timeliness_dots(proc, milestone, ac.timeliness_headline(summary, milestone),
+                                  highlight=council, highlight_name=names.get(council) if council else None)
+        col = f"days_to_{milestone}"
+        shown = proc[proc[col].notna()]
+        data3 = pd.DataFrame({
+            "Council": shown["council_name"], "On site": shown["challenge_month"],
+            "Days": shown[col], "Met the norm": shown[f"{milestone}_on_time"].map({True: "Yes", False: "No"}),
+            "Approximate": shown["approximate"].map({True: "Yes (month-precision date)", False: "No"}),
+        })
+        note = ("Hollow marks rest on a date known only to the month (stored as the month's last day), so their days "
+                "are approximate.")
+        if council:
+            mine = shown[shown["council_id"] == council]
+            note += (f" ★ {names[council]}: " + "; ".join(
+                f"{r.challenge_month} – {int(r[col])} days" for _, r in mine.iterrows())
+                if len(mine) else f" {names[council]} has no recorded date for this milestone.")
+        show_chart(fig3, "Dot chart: one dot per challenge, on-site date across, days to the milestone up; a dashed line "
+                   "marks the LGA norm; dots meeting it are circles, dots missing it triangles.", data3, note=note)
+
+        compare = st.radio("Compare the share on time by", list(COMPARE_BY), format_func=COMPARE_BY.get,
+                           horizontal=True, key="slip_compare")
+        by_summary = ac.timeliness_summary(proc, compare)
+        part = by_summary[(by_summary["milestone"] == milestone) & (by_summary["challenges_with_date"] > 0)]
+        as_of = ac.data_as_of(all_rows)
+        still_open = ac.open_years(proc, milestone, as_of) if compare == "year" else []
+        solid = part[(part["challenges_with_date"] >= 3) & ~part["group"].isin(still_open)]
+        label = ac.MILESTONE_LABELS[milestone]
+        name = lambda g: ac.COUNCIL_TYPE_LABELS.get(g, str(g))  # noqa: E731
+        if len(solid) >= 2:
+            title4 = f"{label} within {ac.MILESTONE_NORMS[milestone]} months: " + ac.extremes_sentence(solid, name)
+        else:
+            title4 = f"{label}: share meeting the {ac.MILESTONE_NORMS[milestone]}-month norm by {COMPARE_BY[compare].lower()}"
+        fig4 = ac.on_time_bars(by_summary, milestone, title4, COMPARE_BY[compare], provisional=still_open)
+        show_chart(
+            fig4, "Bar chart of the share of challenges meeting the norm in each group; each bar prints the share and "
+            "'on time of challenges with the date'.",
+            part[["group", "challenges_with_date", "on_time", "share_on_time", "median_days", "approximate"]].rename(columns={
+                "group": COMPARE_BY[compare], "challenges_with_date": "Challenges with the date", "on_time": "Met the norm",
+                "share_on_time": "Share met the norm", "median_days": "Median days", "approximate": "Approximate figures"}),
+            column_config={"Share met the norm": st.column_config.NumberColumn(format="percent")},
+            note=("Highest and lowest are over groups with 3 or more challenges with the date"
+                  + (f", leaving out {', '.join(map(str, still_open))}: the data runs to "
+                     f"{as_of:%B %Y}, and some challenges of {'that year' if len(still_open) == 1 else 'those years'} "
+                     "had not yet reached the end of the norm window, so only the quicker ones are counted so far"
+                     if still_open else "") + ". A milestone that has not happened (or was not recorded) is not in the "
+                  "denominator."),
+        )
+
+# ---------------------------------------------------------------- council ratings vs progress reviews
+with tab_ratings:
+    st.markdown(
+        "Statuses and RAG ratings in action plans are **the council's own assessment**. A progress review is the "
+        "only independent look: where one commented on a council's rating, both are shown here."
+    )
+    if council:
+        findings = ui.query("slippage__progress_review_findings", council_id=council)
+    else:
+        findings = ui.query("slippage__progress_review_findings", **params)
+    if findings.empty:
+        st.info("No progress-review findings on individual recommendations are recorded for this selection.", icon="🔍")
+    else:
+        disagree = findings[findings["note_reports_disagreement"].fillna(False).astype(bool)]
+        st.markdown(f"#### Peers disagreed with the council's own rating on {len(disagree)} of the "
+                    f"{len(findings)} recommendations a progress review commented on")
+        for _, r in disagree.iterrows():
+            own = RAG_WORDS.get(r["rag"]) or (status_text(r["status"]) if not missing(r["status"]) else "not recorded")
+            src = r["source_url"] if isinstance(r["source_url"], str) and r["source_url"].startswith("http") else None
+            with st.container(border=True):
+                st.markdown(
+                    f"**{escape_markdown(r['council_name'])} ({r['challenge_month']}) · recommendation "
+                    f"{escape_markdown(r['number'] if isinstance(r['number'], str) else '–')}**: "
+                    f"{escape_markdown(r['title'])}\n\n"
+                    f"- **Council's own rating (self-assessed):** {own}\n"
+                    f"- **Progress review ({date_label(r['as_of'], r['as_of_precision'])}):** {escape_markdown(r['note'])}"
+                    + (f"\n- Source: [{escape_markdown(r['source_title'])}]({src})" if src else "")
+                )
+        table5 = pd.DataFrame({
+            "Council": findings["council_name"],
+            "Challenge": findings["challenge_month"],
+            "No.": findings["number"].fillna("–"),
+            "Recommendation": findings["title"],
+            "Council's own rating": [RAG_WORDS.get(g) or (status_text(s) if not missing(s) else "–")
+                                     for g, s in zip(findings["rag"], findings["status"])],
+            "What the progress review recorded": findings["note"],
+            "Peers disagreed": findings["note_reports_disagreement"].map({True: "⚠️ Yes (per the note)", False: "No"}),
+            "As of": [date_label(v, p) for v, p in zip(findings["as_of"], findings["as_of_precision"])],
+            "Source": findings["source_url"],
+        })
+        with st.expander(f"All {len(findings)} progress-review comments on individual recommendations"):
+            st.dataframe(table5, hide_index=True, column_config={
+                "Source": st.column_config.LinkColumn("Source", display_text="Open source"),
+                "What the progress review recorded": st.column_config.TextColumn(width="large"),
+            })
+        st.caption("'Peers disagreed' is read from the recorded note (it says the peers disagreed or found optimism "
+                   "bias); the dataset has no separate field for the peers' own rating.")

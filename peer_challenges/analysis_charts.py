@@ -1,0 +1,527 @@
+"""Figures and the small summaries behind them for the Themes and Slippage pages.
+
+Pure functions: pandas DataFrame in, pandas DataFrame / plotly Figure / sentence out. No duckdb, no
+streamlit (DESIGN convention 1). Every figure takes its headline title from the caller, who computes it
+from the same summary with the ``*_headline`` helpers here, so titles state the finding, not the axis.
+
+Accessibility: the Okabe–Ito colour-blind-safe palette; every categorical encoding doubles colour with a
+marker shape or a text label, so colour is never the only signal; values are printed on bars and cells.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+# Okabe & Ito (2008)
+OKABE_ITO = {
+    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
+    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
+}
+SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
+FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
+
+CORE_THEME_ORDER = (
+    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
+    "Financial planning and management", "Capacity for improvement", "Council-requested focus",
+)
+BY_LABELS = {None: "All challenges", "challenge_year": "On-site year", "council_type": "Council type",
+             "region": "Region"}
+COUNCIL_TYPE_LABELS = {
+    "district": "District", "unitary": "Unitary", "county": "County",
+    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
+}
+NOT_TAGGED = "No core element recorded"
+
+# slippage buckets: words, icon, colour and marker shape (never colour alone)
+BUCKET_STYLE = {
+    "on_time": ("Completed on time", "✅", OKABE_ITO["blue"], "circle"),
+    "late": ("Completed late", "⏰", OKABE_ITO["orange"], "triangle-up"),
+    "open_overdue": ("Open, past its original target", "⚠️", OKABE_ITO["vermillion"], "x"),
+    "open_not_due": ("Open, not yet due", "🔄", OKABE_ITO["green"], "square"),
+    "no_target": ("No target date", "➖", OKABE_ITO["grey"], "line-ew"),
+    "unknown": ("Not measurable (no dated update)", "❔", OKABE_ITO["grey"], "circle-open"),
+}
+
+# process milestones: column prefix, words, LGA norm in months
+MILESTONES = (
+    ("report", "Feedback report published", 3),
+    ("action_plan", "Action plan approved", 5),
+    ("progress_review", "Progress review on site", 10),
+    ("progress_review_published", "Progress review published", 12),
+)
+MILESTONE_LABELS = {key: label for key, label, _ in MILESTONES}
+MILESTONE_NORMS = {key: months for key, _, months in MILESTONES}
+DAYS_PER_MONTH = 365.25 / 12
+
+
+def bucket_label(bucket) -> str:
+    label, icon, _, _ = BUCKET_STYLE.get(bucket, BUCKET_STYLE["unknown"])
+    return f"{icon} {label}"
+
+
+def pct(share) -> str:
+    if share is None or (isinstance(share, float) and math.isnan(share)):
+        return "–"
+    return f"{100 * share:.0f}%"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
+
+
+def _layout(fig: go.Figure, title: str, *, height: int | None = None, legend: bool = True) -> go.Figure:
+    fig.update_layout(
+        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
+        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=10), showlegend=legend,
+        plot_bgcolor="white", paper_bgcolor="white",
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
+        hoverlabel=dict(font=FONT),
+    )
+    return fig
+
+
+def wrap(text: str, width: int = 28) -> str:
+    """Break a long label onto lines (plotly takes <br>)."""
+    words, lines, line = str(text).split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return "<br>".join(lines)
+
+
+# ---------------------------------------------------------------- themes: shaping
+
+
+def topic_lists(topics: pd.Series, taxonomy=None) -> pd.Series:
+    """Each cell as a list of topic ids (mapped through the taxonomy when given; unknown tags kept)."""
+    def one(value):
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return []
+        tags = [value] if isinstance(value, str) else [t for t in value if isinstance(t, str)]
+        if taxonomy is None:
+            return list(dict.fromkeys(tags))
+        out = []
+        for tag in tags:
+            tid = taxonomy.canonical_topic(tag) or tag
+            if tid not in out:
+                out.append(tid)
+        return out
+    return topics.map(one)
+
+
+def theme_long(recs: pd.DataFrame, level: str) -> pd.DataFrame:
+    """One row per (recommendation, theme): level 'core' uses core_theme (missing → NOT_TAGGED),
+    level 'topic' uses the topics list (a recommendation with none contributes no row)."""
+    if level == "core":
+        out = recs.copy()
+        out["theme"] = out["core_theme"].fillna(NOT_TAGGED)
+        return out
+    if level == "topic":
+        out = recs.copy()
+        out["theme"] = out["topics"].map(lambda v: list(v) if isinstance(v, (list, tuple, np.ndarray)) else [])
+        out = out.explode("theme")
+        return out[out["theme"].notna()].reset_index(drop=True)
+    raise ValueError(f"level must be 'core' or 'topic', not {level!r}")
+
+
+def theme_shares(recs: pd.DataFrame, level: str, by: str | None = None) -> pd.DataFrame:
+    """Share of challenges raising each theme, per group.
+
+    Denominator (challenges_with_recommendations): distinct challenges in the group with at least one
+    recommendation recorded in ``recs``. Returns group, theme, challenges (raising it), recommendations,
+    councils, challenges_with_recommendations, share — every theme × group (zeros included)."""
+    cols = ["group", "theme", "challenges", "recommendations", "councils", "challenges_with_recommendations", "share"]
+    if recs.empty:
+        return pd.DataFrame(columns=cols)
+    base = recs.copy()
+    base["group"] = base[by] if by else "All"
+    long = theme_long(base, level)
+    denom = base.groupby("group")["challenge_id"].nunique().rename("challenges_with_recommendations")
+    counts = long.groupby(["group", "theme"]).agg(
+        challenges=("challenge_id", "nunique"), recommendations=("recommendation_id", "count"),
+        councils=("council_id", "nunique"),
+    )
+    themes = sorted(long["theme"].unique())
+    full = pd.MultiIndex.from_product([denom.index, themes], names=["group", "theme"])
+    out = counts.reindex(full, fill_value=0).reset_index().join(denom, on="group")
+    out["share"] = out["challenges"] / out["challenges_with_recommendations"]
+    return out[cols].sort_values(["group", "share", "theme"], ascending=[True, False, True]).reset_index(drop=True)
+
+
+def shares_headline(shares: pd.DataFrame, labels: dict | None = None, what: str = "theme") -> str:
+    """'Finance and budgets was raised in 62% of the 90 challenges with recommendations recorded – more
+    than any other topic' (over all groups pooled: pass theme_shares(by=None))."""
+    if shares.empty:
+        return f"No recommendations recorded for this selection, so no {what} can be ranked"
+    top = shares.sort_values(["share", "challenges"], ascending=False).iloc[0]
+    name = (labels or {}).get(top["theme"], top["theme"])
+    n = int(top["challenges_with_recommendations"])
+    ties = shares[(shares["share"] == top["share"]) & (shares["theme"] != top["theme"])]
+    tail = f" – more than any other {what}" if ties.empty else f" – joint highest of any {what}"
+    return f"{name} was raised in {pct(top['share'])} of the {plural(n, 'challenge')} with recommendations recorded{tail}"
+
+
+def council_theme_counts(recs: pd.DataFrame, level: str, top_n: int = 20) -> pd.DataFrame:
+    """Recommendations per council × theme for the ``top_n`` councils with most recommendations
+    recorded (ties by name). Columns: council_id, council_name, theme, recommendations, council_total."""
+    cols = ["council_id", "council_name", "theme", "recommendations", "council_total"]
+    if recs.empty:
+        return pd.DataFrame(columns=cols)
+    totals = recs.groupby(["council_id", "council_name"]).size().rename("council_total").reset_index()
+    totals = totals.sort_values(["council_total", "council_name"], ascending=[False, True]).head(top_n)
+    long = theme_long(recs[recs["council_id"].isin(totals["council_id"])], level)
+    counts = long.groupby(["council_id", "theme"]).size().rename("recommendations").reset_index()
+    themes = sorted(long["theme"].unique())
+    grid = pd.MultiIndex.from_product([totals["council_id"], themes], names=["council_id", "theme"])
+    out = counts.set_index(["council_id", "theme"]).reindex(grid, fill_value=0).reset_index()
+    out = out.merge(totals, on="council_id")
+    return out[cols]
+
+
+# ---------------------------------------------------------------- themes: figures
+
+
+def share_bar_chart(shares: pd.DataFrame, title: str, labels: dict | None = None, top: int | None = None) -> go.Figure:
+    """Horizontal bars: share of challenges raising each theme (all groups pooled), value printed."""
+    df = shares.sort_values(["share", "theme"], ascending=[False, True])
+    if top:
+        df = df.head(top)
+    df = df.iloc[::-1]
+    names = [wrap((labels or {}).get(t, t), 34) for t in df["theme"]]
+    text = [pct(s) for s in df["share"]]
+    detail = [f"{c} of {n} challenges" for c, n in zip(df["challenges"], df["challenges_with_recommendations"])]
+    denominators = sorted(set(int(n) for n in df["challenges_with_recommendations"]))
+    fig = go.Figure(go.Bar(
+        x=df["share"] * 100, y=names, orientation="h", marker_color=OKABE_ITO["blue"], text=text,
+        customdata=detail, textposition="auto", insidetextanchor="end", cliponaxis=False,
+        hovertemplate="%{y}: %{text} (%{customdata})<extra></extra>",
+    ))
+    of = f"the {denominators[0]} " if len(denominators) == 1 else ""
+    fig.update_xaxes(title=f"% of {of}challenges with recommendations recorded", range=[0, 100],
+                     ticksuffix="%", gridcolor="#e5e5e5")
+    fig.update_yaxes(automargin=True)
+    return _layout(fig, title, height=max(320, 34 * len(df) + 120), legend=False)
+
+
+def share_heatmap(shares: pd.DataFrame, title: str, by: str, labels: dict | None = None,
+                  theme_order: list | None = None) -> go.Figure:
+    """Themes (rows) × groups (columns): cell = % of the group's challenges raising the theme, printed
+    in the cell; column labels carry the denominator (n = challenges with recommendations recorded)."""
+    groups = sorted(shares["group"].unique(), key=lambda g: (str(type(g)), g))
+    denom = shares.drop_duplicates("group").set_index("group")["challenges_with_recommendations"]
+    themes = theme_order or (shares.groupby("theme")["challenges"].sum().sort_values(ascending=False).index.tolist())
+    grid = shares.pivot(index="theme", columns="group", values="share").reindex(index=themes, columns=groups)
+    counts = shares.pivot(index="theme", columns="group", values="challenges").reindex(index=themes, columns=groups)
+
+    def glabel(g):
+        name = COUNCIL_TYPE_LABELS.get(g, g) if by == "council_type" else g
+        return f"{wrap(name, 12)}<br>n={int(denom.get(g, 0))}"
+
+    text = [[("" if pd.isna(v) else pct(v)) for v in row] for row in grid.to_numpy()]
+    custom = [[(0 if pd.isna(c) else int(c)) for c in row] for row in counts.to_numpy()]
+    fig = go.Figure(go.Heatmap(
+        z=grid.to_numpy() * 100, x=[glabel(g) for g in groups], y=[wrap((labels or {}).get(t, t), 34) for t in themes],
+        text=text, texttemplate="%{text}", textfont=dict(size=11), customdata=custom,
+        colorscale=SEQUENTIAL, zmin=0, zmax=100, xgap=2, ygap=2,
+        colorbar=dict(title="% of<br>challenges", ticksuffix="%", thickness=12),
+        hovertemplate="%{y}<br>%{x}: %{text} (%{customdata} challenges)<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", automargin=True)
+    return _layout(fig, title, height=max(360, 30 * len(themes) + 170), legend=False)
+
+
+def council_theme_heatmap(counts: pd.DataFrame, title: str, labels: dict | None = None) -> go.Figure:
+    """Councils (rows, most recommendations first) × themes: number of recommendations, printed."""
+    councils = counts.drop_duplicates("council_id").sort_values(["council_total", "council_name"], ascending=[False, True])
+    themes = counts.groupby("theme")["recommendations"].sum().sort_values(ascending=False).index.tolist()
+    grid = counts.pivot(index="council_id", columns="theme", values="recommendations").reindex(
+        index=councils["council_id"], columns=themes)
+    z = grid.to_numpy()
+    text = [[(str(int(v)) if v else "") for v in row] for row in z]
+    ylab = [f"{n} ({t})" for n, t in zip(councils["council_name"], councils["council_total"])]
+    fig = go.Figure(go.Heatmap(
+        z=z, x=[wrap((labels or {}).get(t, t), 14) for t in themes], y=ylab, text=text, texttemplate="%{text}",
+        textfont=dict(size=11), colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2,
+        colorbar=dict(title="recommen-<br>dations", thickness=12),
+        hovertemplate="%{y}<br>%{x}: %{z} recommendation(s)<extra></extra>",
+    ))
+    fig.update_yaxes(autorange="reversed", automargin=True)
+    fig.update_xaxes(side="top", tickangle=0, automargin=True)
+    return _layout(fig, title, height=max(360, 26 * len(councils) + 190), legend=False)
+
+
+# ---------------------------------------------------------------- slippage
+
+
+def measurability(recs: pd.DataFrame) -> dict:
+    """How many recommendations can have slippage measured, and why the rest cannot."""
+    n = len(recs)
+    with_target = int(recs["target_date"].notna().sum()) if n else 0
+    measured = int(recs["slippage_days"].notna().sum()) if n else 0
+    reasons = (recs.loc[recs["slippage_days"].isna(), "why_not_measured"].value_counts().to_dict()
+               if n and "why_not_measured" in recs else {})
+    return {"recommendations": n, "with_target": with_target, "measured": measured,
+            "target_no_dated_update": with_target - measured, "no_target": n - with_target, "reasons": reasons}
+
+
+def measurability_sentence(m: dict) -> str:
+    n, t, k = m["recommendations"], m["with_target"], m["measured"]
+    if n == 0:
+        return "No recommendations are recorded for this selection."
+    why = [f"{m['no_target']:,} {'has' if m['no_target'] == 1 else 'have'} no dated target in the action plans we hold"]
+    if m["target_no_dated_update"]:
+        why.append(f"{m['target_no_dated_update']:,} of the {t:,} with a target {'has' if m['target_no_dated_update'] == 1 else 'have'} "
+                   "no dated completion or progress update to measure it against")
+    return (f"Slippage can be measured for **{k} of the {plural(n, 'recommendation')}** recorded here: "
+            + " and ".join(why) + ".")
+
+
+def slippage_headline(measured: pd.DataFrame) -> str:
+    if measured.empty:
+        return "No recommendation in this selection has both a target date and a dated update"
+    overdue = measured[measured["slippage_bucket"] == "open_overdue"]
+    on_time = int((measured["slippage_bucket"] == "on_time").sum())
+    late = int((measured["slippage_bucket"] == "late").sum())
+    parts = [f"{on_time} of {len(measured)} measurable recommendations were completed on time"]
+    if late:
+        parts.append(f"{late} late")
+    if len(overdue):
+        parts.append(f"{len(overdue)} still open a median {int(overdue['slippage_days'].median())} days past the original target")
+    return "; ".join(parts)
+
+
+def _jitter(keys: pd.Series, spread: float = 0.28) -> np.ndarray:
+    """Deterministic vertical offsets so points with the same group and value sit side by side."""
+    offsets = np.zeros(len(keys))
+    seen: dict = {}
+    for i, key in enumerate(keys):
+        k = seen.get(key, 0)
+        seen[key] = k + 1
+        offsets[i] = ((k + 1) // 2) * (1 if k % 2 else -1) * 0.12
+    return np.clip(offsets, -spread, spread)
+
+
+def slippage_strip(measured: pd.DataFrame, by: str, title: str) -> go.Figure:
+    """Slippage days per recommendation (x) by group (y): one mark per recommendation, shaped and
+    coloured by bucket; 0 = the original target date."""
+    df = measured.copy()
+    df["group"] = df[by].fillna(NOT_TAGGED)
+    if by == "council_type":
+        df["group"] = df["group"].map(lambda g: COUNCIL_TYPE_LABELS.get(g, g))
+    groups = sorted(df["group"].unique())
+    pos = {g: i for i, g in enumerate(groups)}
+    df = df.sort_values(["group", "slippage_days", "recommendation_id"])
+    df["y"] = df["group"].map(pos) + _jitter(df["group"].astype(str) + "|" + df["slippage_days"].astype(str))
+    fig = go.Figure()
+    for bucket in ("on_time", "late", "open_overdue", "open_not_due"):
+        part = df[df["slippage_bucket"] == bucket]
+        if part.empty:
+            continue
+        label, _, colour, symbol = BUCKET_STYLE[bucket]
+        fig.add_trace(go.Scatter(
+            x=part["slippage_days"], y=part["y"], mode="markers", name=label,
+            marker=dict(color=colour, symbol=symbol, size=12, line=dict(width=1.5, color=colour)),
+            customdata=np.stack([part["council_name"], part["number"].fillna("–"), part["title"]], axis=1),
+            hovertemplate="%{customdata[0]} rec. %{customdata[1]}<br>%{customdata[2]}<br>%{x} days<extra>" + label + "</extra>",
+        ))
+    fig.add_vline(x=0, line=dict(color=OKABE_ITO["black"], dash="dash", width=1))
+    fig.add_annotation(x=0, y=1.0, yref="paper", text="original target", showarrow=False, xanchor="left",
+                       yanchor="bottom", font=dict(size=11))
+    counts = df.groupby("group").size()
+    fig.update_yaxes(tickvals=list(range(len(groups))),
+                     ticktext=[f"{wrap(g, 30)} (n={counts[g]})" for g in groups], range=[-0.6, len(groups) - 0.4],
+                     automargin=True, gridcolor="#eeeeee")
+    lo, hi = float(df["slippage_days"].min()), float(df["slippage_days"].max())
+    pad = max(20.0, 0.08 * (max(hi, 0) - min(lo, 0)))
+    fig.update_xaxes(title="days after the original target (negative = early)", zeroline=False,
+                     gridcolor="#e5e5e5", range=[min(lo, 0) - pad, max(hi, 0) + pad])
+    return _layout(fig, title, height=max(260, 70 * len(groups) + 150))
+
+
+def target_dumbbell(df: pd.DataFrame, title: str) -> go.Figure:
+    """Per recommendation with a target: original target (hollow circle), revised target (diamond),
+    first reported complete (filled circle) or latest open update (cross), joined by a line from the
+    original target to the completion / latest update. Rows labelled council · challenge · number."""
+    d = df.copy().sort_values(["council_name", "challenge_month", "seq"], ascending=[False, False, False])
+    d["label"] = [f"{c} {m} · {n if isinstance(n, str) and n else '#' + str(s)}"
+                  for c, m, n, s in zip(d["council_name"], d["challenge_month"], d["number"], d["seq"])]
+    d["actual"] = d["completed_on"].where(d["completed_on"].notna(),
+                                          d["latest_as_of"].where(d["is_open"].fillna(False).astype(bool)))
+    fig = go.Figure()
+    for _, row in d.iterrows():
+        if pd.notna(row["actual"]):
+            fig.add_trace(go.Scatter(
+                x=[row["target_date"], row["actual"]], y=[row["label"], row["label"]], mode="lines",
+                line=dict(color="#bbbbbb", width=3), showlegend=False, hoverinfo="skip"))
+    fig.add_trace(go.Scatter(
+        x=d["target_date"], y=d["label"], mode="markers", name="Original target",
+        marker=dict(symbol="circle-open", size=13, color=OKABE_ITO["black"], line=dict(width=2)),
+        hovertemplate="%{y}<br>original target %{x|%d %b %Y}<extra></extra>"))
+    rev = d[d["revised_target"].notna()]
+    if len(rev):
+        fig.add_trace(go.Scatter(
+            x=rev["revised_target"], y=rev["label"], mode="markers", name="Revised target (shown beside, not instead)",
+            marker=dict(symbol="diamond", size=12, color=OKABE_ITO["orange"]),
+            hovertemplate="%{y}<br>revised target %{x|%d %b %Y}<extra></extra>"))
+    done = d[d["completed_on"].notna()]
+    if len(done):
+        fig.add_trace(go.Scatter(
+            x=done["completed_on"], y=done["label"], mode="markers", name="First reported complete",
+            marker=dict(symbol="circle", size=11, color=OKABE_ITO["blue"]),
+            hovertemplate="%{y}<br>first reported complete %{x|%d %b %Y}<extra></extra>"))
+    still = d[d["completed_on"].isna() & d["actual"].notna()]
+    if len(still):
+        fig.add_trace(go.Scatter(
+            x=still["actual"], y=still["label"], mode="markers", name="Latest update: still open",
+            marker=dict(symbol="x", size=12, color=OKABE_ITO["vermillion"]),
+            hovertemplate="%{y}<br>still open at update of %{x|%d %b %Y}<extra></extra>"))
+    fig.update_yaxes(automargin=True, gridcolor="#eeeeee", categoryorder="array", categoryarray=list(d["label"]))
+    fig.update_xaxes(gridcolor="#e5e5e5")
+    return _layout(fig, title, height=max(280, 26 * len(d) + 170))
+
+
+# ---------------------------------------------------------------- process timeliness
+
+
+def timeliness_summary(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """Per milestone (and group): challenges with the date, median days, on time (met the norm),
+    share on time, and how many of those figures rest on a month-precision date (approximate)."""
+    rows = []
+    groups = [(None, df)] if by is None else list(df.groupby(by, dropna=False))
+    for group, part in groups:
+        for key, label, months in MILESTONES:
+            days = part[f"days_to_{key}"]
+            known = days.notna()
+            on_time = part.loc[known, f"{key}_on_time"].fillna(False).astype(bool)
+            n = int(known.sum())
+            rows.append({
+                "group": group, "milestone": key, "milestone_label": label, "norm_months": months,
+                "challenges_with_date": n,
+                "median_days": float(days[known].median()) if n else float("nan"),
+                "on_time": int(on_time.sum()), "share_on_time": (on_time.sum() / n) if n else float("nan"),
+                "approximate": int(part.loc[known, "approximate"].fillna(False).astype(bool).sum()),
+            })
+    return pd.DataFrame(rows)
+
+
+def data_as_of(df: pd.DataFrame) -> pd.Timestamp | None:
+    """The latest milestone date recorded: the data runs to here, whatever today's date is."""
+    cols = ["report_published", "action_plan_approved", "progress_review_onsite", "progress_review_published", "onsite_start"]
+    values = pd.concat([pd.to_datetime(df[c]) for c in cols if c in df], ignore_index=True).dropna()
+    return values.max() if len(values) else None
+
+
+def open_years(df: pd.DataFrame, milestone: str, as_of) -> list:
+    """On-site years in which some challenge's norm window for ``milestone`` had not closed by ``as_of``
+    (the data's last date): their share on time is still coming in, since a milestone not yet reached
+    is not in the denominator."""
+    if as_of is None or df.empty:
+        return []
+    months = MILESTONE_NORMS[milestone]
+    starts = pd.to_datetime(df["onsite_start"])
+    closes = starts + pd.DateOffset(months=months)
+    years = df.loc[closes > pd.Timestamp(as_of), "year"].dropna().unique()
+    return sorted(int(y) for y in years)
+
+
+def extremes_sentence(part: pd.DataFrame, name=str) -> str:
+    """'highest 2023 (54% of 28), lowest 2018 and 2019 (0%)' over the rows given."""
+    hi_v, lo_v = part["share_on_time"].max(), part["share_on_time"].min()
+    def listing(rows):
+        return " and ".join(name(g) for g in rows["group"])
+    hi = part[part["share_on_time"] == hi_v]
+    lo = part[part["share_on_time"] == lo_v]
+    def detail(rows, v):
+        if len(rows) == 1:
+            r = rows.iloc[0]
+            return f"{pct(v)}, {int(r['on_time'])} of {int(r['challenges_with_date'])}"
+        return f"{pct(v)} each"
+    return f"highest {listing(hi)} ({detail(hi, hi_v)}), lowest {listing(lo)} ({detail(lo, lo_v)})"
+
+
+def timeliness_headline(summary_all: pd.DataFrame, milestone: str) -> str:
+    row = summary_all[summary_all["milestone"] == milestone].iloc[0]
+    n = int(row["challenges_with_date"])
+    if n == 0:
+        return f"No challenge in this selection has a recorded date for: {row['milestone_label'].lower()}"
+    return (f"{row['milestone_label']}: {pct(row['share_on_time'])} of {plural(n, 'challenge')} met the "
+            f"{row['norm_months']}-month norm; median {int(round(row['median_days']))} days after the visit")
+
+
+def timeliness_dots(df: pd.DataFrame, milestone: str, title: str, highlight: str | None = None,
+                    highlight_name: str | None = None) -> go.Figure:
+    """Days from on-site start (x: on-site date) to the milestone (y), one dot per challenge, with the
+    LGA norm as a dashed line. Met the norm = blue circle, missed = orange triangle; a figure resting
+    on a month-precision date is drawn hollow. The highlighted council's challenges are large, black-
+    edged and labelled with the council's name."""
+    col, ok = f"days_to_{milestone}", f"{milestone}_on_time"
+    d = df[df[col].notna()].copy()
+    d["approx"] = d["approximate"].fillna(False).astype(bool)
+    d["met"] = d[ok].fillna(False).astype(bool)
+    fig = go.Figure()
+    styles = [(True, False, "Met the norm", "circle"), (True, True, "Met the norm (approximate date)", "circle-open"),
+              (False, False, "Missed the norm", "triangle-up"),
+              (False, True, "Missed the norm (approximate date)", "triangle-up-open")]
+    for met, approx, name, symbol in styles:
+        part = d[(d["met"] == met) & (d["approx"] == approx)]
+        if part.empty:
+            continue
+        colour = OKABE_ITO["blue"] if met else OKABE_ITO["orange"]
+        fig.add_trace(go.Scatter(
+            x=part["onsite_start"], y=part[col], mode="markers", name=name,
+            marker=dict(symbol=symbol, size=9, color=colour, line=dict(width=1.5, color=colour), opacity=0.85),
+            customdata=np.stack([part["council_name"], part["challenge_month"]], axis=1),
+            hovertemplate="%{customdata[0]} (%{customdata[1]})<br>%{y} days<extra>" + name + "</extra>"))
+    if highlight:
+        mine = d[d["council_id"] == highlight]
+        if len(mine):
+            fig.add_trace(go.Scatter(
+                x=mine["onsite_start"], y=mine[col], mode="markers+text", name=f"{highlight_name or highlight}",
+                marker=dict(symbol="star", size=18, color=OKABE_ITO["yellow"], line=dict(width=2, color=OKABE_ITO["black"])),
+                text=[f"{highlight_name or highlight} {m}" for m in mine["challenge_month"]], textposition="top center",
+                textfont=dict(size=12, color=OKABE_ITO["black"]),
+                hovertemplate="%{text}<br>%{y} days<extra></extra>"))
+    norm_days = MILESTONE_NORMS[milestone] * DAYS_PER_MONTH
+    fig.add_hline(y=norm_days, line=dict(color=OKABE_ITO["black"], dash="dash", width=1))
+    fig.add_annotation(x=0, xref="paper", y=norm_days, text=f"LGA norm: {MILESTONE_NORMS[milestone]} months",
+                       showarrow=False, xanchor="left", yanchor="bottom", font=dict(size=11),
+                       bgcolor="rgba(255,255,255,0.8)")
+    fig.update_xaxes(title="on-site visit", gridcolor="#e5e5e5")
+    fig.update_yaxes(title="days after the on-site visit", gridcolor="#e5e5e5", rangemode="tozero")
+    return _layout(fig, title, height=460)
+
+
+def on_time_bars(summary: pd.DataFrame, milestone: str, title: str, group_label: str = "",
+                 provisional: list | None = None) -> go.Figure:
+    """Share of challenges meeting the norm per group, value and denominator printed on each bar.
+    Groups in ``provisional`` (years still coming in) are hatched and labelled 'so far'."""
+    d = summary[(summary["milestone"] == milestone) & (summary["challenges_with_date"] > 0)].copy()
+    d = d.sort_values("group")
+    provisional = set(provisional or [])
+    names = [str(COUNCIL_TYPE_LABELS.get(g, g)) for g in d["group"]]
+    text = [f"{pct(s)} ({o} of {n})" + (" so far" if g in provisional else "")
+            for g, s, o, n in zip(d["group"], d["share_on_time"], d["on_time"], d["challenges_with_date"])]
+    fig = go.Figure(go.Bar(
+        x=[wrap(n, 14) for n in names], y=d["share_on_time"] * 100, text=text, textposition="outside",
+        marker=dict(color=OKABE_ITO["blue"],
+                    pattern=dict(shape=["/" if g in provisional else "" for g in d["group"]], fgcolor="white")),
+        cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
+    fig.update_yaxes(title="% that met the norm", range=[0, 115], ticksuffix="%", gridcolor="#e5e5e5")
+    fig.update_xaxes(title=group_label, type="category")
+    return _layout(fig, title, height=380, legend=False)
+
+
+def today_label(value: dt.date | None = None) -> str:
+    value = value or dt.date.today()
+    return f"{value.day} {value:%b %Y}"

@@ -1,0 +1,21 @@
+-- Updates recorded from an LGA progress review (assessed_by = 'peer_review'), beside the recommendation
+-- they concern. In this dataset such an update often carries the COUNCIL'S OWN rating as shared with the
+-- peers (status / rag) and, in the note, what the peers found; note_reports_disagreement is TRUE where
+-- the note says the peers disagreed with the council's rating or found optimism bias (text match on the
+-- note: a pointer for the reader, not a curated field).
+-- Optional filters (lists; empty or NULL = no filter): $council_types, $regions, $year_from, $year_to, $council_id.
+SELECT u.update_id, s.recommendation_id, s.council_id, s.council_name, s.council_type, s.region,
+       s.challenge_id, s.challenge_month, s.challenge_year, s.seq, s.number, s.title, s.core_theme,
+       u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.note,
+       coalesce(regexp_matches(u.note, '(?i)disagree|optimism bias'), FALSE) AS note_reports_disagreement,
+       src.url AS source_url, src.title AS source_title
+FROM updates u
+JOIN recommendation_status s USING (recommendation_id)
+LEFT JOIN sources src ON src.source_id = u.source_id
+WHERE u.assessed_by = 'peer_review'
+  AND ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR s.council_type IN (SELECT unnest(CAST($council_types AS VARCHAR[]))))
+  AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR s.region IN (SELECT unnest(CAST($regions AS VARCHAR[]))))
+  AND ($year_from IS NULL OR s.challenge_year >= $year_from)
+  AND ($year_to IS NULL OR s.challenge_year <= $year_to)
+  AND ($council_id IS NULL OR s.council_id = $council_id)
+ORDER BY note_reports_disagreement DESC, s.council_id, s.challenge_id, s.seq, u.seq

@@ -1,0 +1,167 @@
+"""Issue 4: the Themes and Slippage pages, run through app.py with AppTest, each with a real interaction."""
+
+from __future__ import annotations
+
+import base64
+import json
+
+import numpy as np
+import plotly.graph_objects as go
+
+from peer_challenges.data import run_query
+from tests.conftest import metric_values
+from tests.test_robustness import _run_through_app_py  # noqa: F401  (autouse: run pages through app.py)
+
+FINANCE = "Financial planning and management"
+
+
+def table_with(at, column: str):
+    """The first st.dataframe on the page that has ``column``."""
+    for d in at.dataframe:
+        if column in d.value.columns:
+            return d.value
+    raise AssertionError(f"no table with a {column!r} column; tables: {[list(d.value.columns) for d in at.dataframe]}")
+
+
+def markdown_text(at) -> str:
+    return "\n".join(m.value for m in at.markdown) + "\n".join(c.value for c in at.caption)
+
+
+def figures(at) -> list:
+    """The page's plotly figures (spec JSON) with typed arrays decoded: plotly ships numeric arrays as
+    {"bdata": base64, "dtype": ...}."""
+    def decode(node):
+        if isinstance(node, dict):
+            if set(node) >= {"bdata", "dtype"}:
+                return np.frombuffer(base64.b64decode(node["bdata"]), dtype=node["dtype"]).tolist()
+            return {k: decode(v) for k, v in node.items()}
+        if isinstance(node, list):
+            return [decode(v) for v in node]
+        return node
+    return [go.Figure(decode(json.loads(el.proto.spec))) for el in at.get("plotly_chart")]
+
+
+# ---------------------------------------------------------------- themes
+
+
+def test_themes_page_picking_a_theme_narrows_the_recommendation_list(make_app):
+    at = make_app("themes").run()
+    assert not at.exception, [e.message for e in at.exception]
+    assert at.title[0].value == "Themes"
+    assert metric_values(at)["Recommendations recorded"] == "471"
+    before = table_with(at, "Council page")
+    assert len(before) == 471
+    assert before["Council page"].iloc[0].startswith("council?council=")
+
+    at.selectbox(key="th_theme").set_value(f"core:{FINANCE}").run()
+    after = table_with(at, "Council page")
+    expected = (run_query("themes__recommendations")["core_theme"] == FINANCE).sum()
+    assert len(after) == expected < len(before)
+    assert set(after["Core element"]) == {FINANCE}
+    assert f"**{expected} of 471 recommendations**" in markdown_text(at)
+    assert at.query_params["theme"] == f"core:{FINANCE}"
+
+
+def test_themes_link_with_a_topic_opens_on_that_topic(make_app):
+    at = make_app("themes", {"theme": "topic:finance"}).run()
+    assert not at.exception
+    recs = run_query("themes__recommendations")
+    expected = recs["topics"].map(lambda ts: "finance" in list(ts)).sum()
+    assert len(table_with(at, "Council page")) == expected
+    # the share headline states a finding with its denominator
+    assert any("of the 109 challenges with recommendations recorded" in m.value for m in at.markdown)
+
+
+def test_themes_unrecognised_theme_in_the_link_is_ignored_with_a_notice(make_app):
+    at = make_app("themes", {"theme": "<b>nonsense</b>"}).run()
+    assert not at.exception
+    assert any("theme in the link was not recognised" in c.value for c in at.caption)
+    assert len(table_with(at, "Council page")) == 471
+
+
+def test_themes_similar_and_repeated(make_app):
+    at = make_app("themes").run()
+    similar = table_with(at, "Similarity")
+    assert len(similar) == 5
+    assert set(similar["Core element"]) == {FINANCE}
+    assert "Breckland Council" not in set(similar["Council"])
+    text = markdown_text(at)
+    assert "Make the council's vision and top priorities clearer to people" in text  # Colchester 2014 -> 2022
+    assert "Improve how the council manages its money" in text  # Bury 2018 -> 2023
+
+
+def test_themes_tagging_tab_says_which_labels_are_curated(make_app):
+    at = make_app("themes").run()
+    sources = table_with(at, "Proposed by the tagger").set_index("Label")
+    recs = run_query("themes__recommendations")
+    assert sources.loc["Core element", "Curated"] == (recs["core_theme_source"] == "curated").sum()
+    assert sources.loc["Core element", "Proposed by the tagger"] == (recs["core_theme_source"] == "tagger").sum()
+    assert len(table_with(at, "Keywords")) >= 20  # the taxonomy's topics
+
+
+# ---------------------------------------------------------------- slippage
+
+
+def test_slippage_for_stroud_reads_5_open_and_overdue_by_183_days(make_app):
+    at = make_app("slippage", {"council": "stroud"}).run()
+    assert not at.exception, [e.message for e in at.exception]
+    m = metric_values(at)
+    assert m["Open and overdue"] == "5"
+    assert m["Median days overdue"] == "183"
+    assert m["Completed on time"] == "3"
+    assert m["Measurable"] == "8 of 13"
+    text = markdown_text(at)
+    assert "open and overdue by **183 days**" in text
+    assert "against the original target 2019/20 (ends 31 Mar 2020)" in text
+    assert "revised target 2020/21 (ends 31 Mar 2021), shown beside the original" in text
+    overdue = table_with(at, "Days past original target")
+    assert len(overdue) == 5
+    assert set(overdue["Days past original target"]) == {183}
+    assert set(overdue["Original target"]) == {"2019/20 (ends 31 Mar 2020)"}
+    assert set(overdue["Revised target"]) == {"2020/21 (ends 31 Mar 2021)"}
+    assert list(overdue.columns).index("Revised target") == list(overdue.columns).index("Original target") + 1
+    assert all("(self-reported)" in s for s in overdue["Status (council's words)"])
+
+
+def test_slippage_theme_filter_narrows_the_delivery_figures(make_app):
+    at = make_app("slippage").run()
+    assert metric_values(at)["Open and overdue"] == "5"
+    assert metric_values(at)["Measurable"] == "8 of 471"
+    at.selectbox(key="slip_theme").set_value(f"core:{FINANCE}").run()
+    m = metric_values(at)
+    n_finance = (run_query("slippage__recommendations")["core_theme"] == FINANCE).sum()
+    assert m["Measurable"] == f"1 of {n_finance}"  # Stroud CRD7
+    assert m["Open and overdue"] == "1"
+
+
+def test_slippage_choosing_a_council_focuses_the_page(make_app):
+    at = make_app("slippage").run()
+    at.selectbox(key="slip_council").set_value("stroud").run()
+    assert metric_values(at)["Measurable"] == "8 of 13"
+    assert at.query_params["council"] == "stroud"
+
+
+def test_slippage_timeliness_stars_the_council_from_the_link(make_app):
+    at = make_app("slippage", {"council": "stroud"}).run()
+    at.radio(key="slip_milestone").set_value("report").run()
+    dots = [f for f in figures(at) if any(t.name == "Stroud District Council" for t in f.data)]
+    assert len(dots) == 1
+    star = [t for t in dots[0].data if t.name == "Stroud District Council"][0]
+    assert star.marker.symbol == "star" and sorted(star.y) == [51, 72]
+    assert "Stroud District Council: 2019-03 – 51 days; 2022-03 – 72 days" in markdown_text(at)
+
+
+def test_slippage_timeliness_marks_approximate_figures(make_app):
+    at = make_app("slippage").run()
+    names = {t.name for f in figures(at) for t in f.data}
+    assert "Missed the norm (approximate date)" in names and "Met the norm" in names
+    headline = [m.value for m in at.markdown if "met the 10\\-month norm" in m.value]
+    assert headline, [m.value for m in at.markdown if m.value.startswith("####")]
+
+
+def test_slippage_shows_council_rating_beside_the_progress_review(make_app):
+    at = make_app("slippage", {"council": "tower-hamlets"}).run()
+    text = markdown_text(at)
+    assert "Peers disagreed with the council's own rating on 2 of the" in text
+    assert "Council's own rating (self-assessed):** 🟠 Amber" in text
+    assert "optimism bias" in text
