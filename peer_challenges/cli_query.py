@@ -35,6 +35,15 @@ def _coerce(value: str):
 
 
 def run(args) -> int:
+    try:
+        return _run(args)
+    except BrokenPipeError:  # e.g. piped into `head`: stop quietly
+        import os
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+
+
+def _run(args) -> int:
     if args.list or not args.name:
         for name in list_queries():
             params = ", ".join(f"${p}" for p in query_params(name))
