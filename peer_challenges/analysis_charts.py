@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.schema import COUNCIL_TYPE_LABELS
+
 # Okabe & Ito (2008)
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
@@ -31,10 +33,6 @@ CORE_THEME_ORDER = (
 )
 BY_LABELS = {None: "All challenges", "challenge_year": "On-site year", "council_type": "Council type",
              "region": "Region"}
-COUNCIL_TYPE_LABELS = {
-    "district": "District", "unitary": "Unitary", "county": "County",
-    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
-}
 NOT_TAGGED = "No core element recorded"
 
 # slippage buckets: words, icon, colour and marker shape (never colour alone)

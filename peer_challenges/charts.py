@@ -14,6 +14,8 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.schema import COUNCIL_TYPE_LABELS
+
 # Okabe & Ito (2008), "Color Universal Design"
 OKABE_ITO = {
     "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
@@ -28,10 +30,6 @@ COUNCIL_TYPE_COLOURS = {
 }
 COUNCIL_TYPE_PATTERNS = {
     "district": "", "unitary": "/", "county": ".", "metropolitan": "x", "london_borough": "-", "other": "+",
-}
-DEFAULT_TYPE_LABELS = {
-    "district": "District", "unitary": "Unitary", "county": "County", "metropolitan": "Metropolitan borough",
-    "london_borough": "London borough", "other": "Other",
 }
 # the LGA expects the progress review "about ten months" after the on-site visit
 PROGRESS_REVIEW_NORM_DAYS = round(10 * 365.25 / 12)  # 304
@@ -72,7 +70,7 @@ def challenges_per_year(df: pd.DataFrame, type_labels: dict | None = None) -> go
 
     ``df``: year, council_type, challenges (rows with no year are left out: say so beside the chart).
     """
-    labels = type_labels or DEFAULT_TYPE_LABELS
+    labels = type_labels or COUNCIL_TYPE_LABELS
     data = df.dropna(subset=["year"]).copy()
     fig = go.Figure()
     if data.empty:

@@ -11,6 +11,10 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 COUNCIL_TYPES = ("district", "unitary", "county", "metropolitan", "london_borough", "other")
+COUNCIL_TYPE_LABELS = {
+    "district": "District", "unitary": "Unitary", "county": "County",
+    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
+}
 REGIONS = (
     "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
     "East of England", "London", "South East", "South West",

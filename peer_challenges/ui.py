@@ -15,12 +15,8 @@ import streamlit as st
 
 from peer_challenges import data as _data
 from peer_challenges.config import data_dir
-from peer_challenges.schema import COUNCIL_TYPES, REGIONS
+from peer_challenges.schema import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
 
-COUNCIL_TYPE_LABELS = {
-    "district": "District", "unitary": "Unitary", "county": "County",
-    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
-}
 # query-string keys of the shared filters
 FILTER_KEYS = ("type", "region", "from", "to")
 
