@@ -206,10 +206,14 @@ st.markdown(
     """
 Each challenge is one reviewable YAML file, `data/sources/<council_id>/<YYYY-MM>-<kind>.yaml`
 (format: `docs/SOURCE_FORMAT.md`). The step-by-step guide is **`docs/ADDING_DATA.md`**: add or edit the file, cite
-every source, then rebuild and check the tables with
+every source, then rebuild and check the tables. Two commands draft records from the documents councils publish,
+so nobody retypes a report; a person reviews the draft before it is committed:
 
 ```
-python -m peer_challenges build
+python -m peer_challenges extract report.pdf --council <council_id>      # a feedback report or action plan (PDF, HTML, text, CSV, XLSX) -> draft YAML
+python -m peer_challenges import-plan plan.xlsx --council <council_id> --challenge YYYY-MM --as-of YYYY-MM-DD --dry-run
+                                                                         # an updated action plan -> one new status update per recommendation
+python -m peer_challenges build                                           # validate everything and rebuild the tables
 ```
 
 The build validates every file and names the file, record and field of any problem before it replaces the data.
