@@ -20,6 +20,8 @@ def overview_alias() -> None:
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 
 
+FOCUS_CSS = "<style>:focus-visible { outline: 3px solid #1d70b8 !important; outline-offset: 2px; }</style>"
+
 PAGES = [
     OVERVIEW,
     st.Page("pages/council.py", title="Council", icon="🏛️", url_path="council"),
@@ -31,6 +33,10 @@ PAGES = [
 ]
 
 page = st.navigation(PAGES)
+# each page's browser-tab title says which page it is (WCAG 2.4.2); pages may refine it (a council's name)
+st.set_page_config(page_title=f"{page.title} · Peer Challenge Explorer")
+# static CSS, no data: a clearly visible keyboard focus ring everywhere (WCAG 2.4.7 / 2.4.11)
+st.markdown(FOCUS_CSS, unsafe_allow_html=True)
 
 problem = ui.data_problem()
 if problem:

@@ -208,14 +208,19 @@ Each challenge is one reviewable YAML file, `data/sources/<council_id>/<YYYY-MM>
 (format: `docs/SOURCE_FORMAT.md`). The step-by-step guide is **`docs/ADDING_DATA.md`**: add or edit the file, cite
 every source, then rebuild and check the tables. Two commands draft records from the documents councils publish,
 so nobody retypes a report; a person reviews the draft before it is committed:
-
-```
-python -m peer_challenges extract report.pdf --council <council_id>      # a feedback report or action plan (PDF, HTML, text, CSV, XLSX) -> draft YAML
-python -m peer_challenges import-plan plan.xlsx --council <council_id> --challenge YYYY-MM --as-of YYYY-MM-DD --dry-run
-                                                                         # an updated action plan -> one new status update per recommendation
-python -m peer_challenges build                                           # validate everything and rebuild the tables
-```
-
+"""
+)
+st.code(
+    "# a feedback report or action plan (PDF, HTML, text, CSV, XLSX) -> a draft YAML record\n"
+    "python -m peer_challenges extract report.pdf --council <council_id>\n"
+    "# an updated action plan -> one new status update per recommendation (--dry-run shows the change)\n"
+    "python -m peer_challenges import-plan plan.xlsx --council <council_id> --challenge YYYY-MM --as-of YYYY-MM-DD --dry-run\n"
+    "# validate everything and rebuild the tables\n"
+    "python -m peer_challenges build",
+    language="bash", wrap_lines=True,
+)
+st.markdown(
+    """
 The build validates every file and names the file, record and field of any problem before it replaces the data.
 """
 )

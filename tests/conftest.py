@@ -13,6 +13,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
+DEFAULT_PAGE = "overview"
 
 
 @pytest.fixture(autouse=True)
@@ -26,6 +27,28 @@ def _default_data_dir(monkeypatch):
     data.reset_default_connection()
 
 
+@pytest.fixture(autouse=True)
+def _run_pages_through_app_py(monkeypatch):
+    """Make AppTest run app.py (st.navigation) for every page, as the live server does.
+
+    Streamlit treats an app whose main script sits next to a folder named `pages/` (the layout the brief
+    fixes) as a legacy multipage app until st.navigation runs, and AppTest resets that flag
+    (PagesManager.uses_pages_directory) on every run: `at.switch_page("pages/x.py")` would then execute
+    pages/x.py on its own, without app.py's page config and data check. The server is started through
+    peer_challenges.serve, which clears the flag the same way (see its docstring)."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(PagesManager, "__init__", init)
+    yield
+    PagesManager.uses_pages_directory = None
+
+
 def app_test(page: str | None = None, query_params: dict | None = None, timeout: float = 90):
     """An AppTest of app.py opened on pages/<page>.py with the given URL query parameters (not yet run)."""
     from streamlit.testing.v1 import AppTest
@@ -33,7 +56,9 @@ def app_test(page: str | None = None, query_params: dict | None = None, timeout:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     for key, value in (query_params or {}).items():
         at.query_params[key] = value
-    if page:
+    if page and page != DEFAULT_PAGE:
+        # (the default page is what app.py opens on; switching to it explicitly makes AppTest resolve a
+        # different page on the next run and drop the widget values a test has just set)
         at.switch_page(f"pages/{page}.py")
     return at
 

@@ -10,7 +10,6 @@ import plotly.graph_objects as go
 
 from peer_challenges.data import run_query
 from tests.conftest import metric_values
-from tests.test_robustness import _run_through_app_py  # noqa: F401  (autouse: run pages through app.py)
 
 FINANCE = "Financial planning and management"
 
