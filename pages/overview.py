@@ -12,12 +12,7 @@ from peer_challenges.narrative import date_label, escape_markdown, plural
 
 st.set_page_config(page_title="Overview · Peer Challenge Explorer")
 filters = ui.shared_filters()
-params = {
-    "council_types": filters["council_types"] or None,
-    "regions": filters["regions"] or None,
-    "year_from": None if filters["is_default"] else filters["year_from"],
-    "year_to": None if filters["is_default"] else filters["year_to"],
-}
+params = ui.filter_params(filters)
 
 ui.header(
     "Corporate peer challenges in England",

@@ -28,43 +28,6 @@ def _taxonomy(folder: str):
     return themes.load_taxonomy(themes.default_taxonomy_path())
 
 
-def url_choice(key: str, param: str, options: list, default, what: str) -> None:
-    """Session value for a widget that mirrors ?param= in the URL: (re)initialised whenever the URL
-    value differs from the one this page last wrote (e.g. arriving from a link). A value in the link
-    that is not one of the options is ignored with a notice (never echoed back)."""
-    url = st.query_params.get(param)
-    seen = f"_{key}_url"
-    if key not in st.session_state or st.session_state.get(seen) != url:
-        st.session_state[key] = url if url in options else default
-        st.session_state[seen] = url
-        st.session_state[f"_{key}_ignored"] = url is not None and url != "" and url not in options
-    if st.session_state.pop(f"_{key}_ignored", False):
-        st.caption(f"The {what} in the link was not recognised, so it was ignored.")
-
-
-def write_url(key: str, param: str, value, default) -> None:
-    if value == default or value is None:
-        if param in st.query_params:
-            del st.query_params[param]
-        st.session_state[f"_{key}_url"] = None
-    else:
-        st.query_params[param] = value
-        st.session_state[f"_{key}_url"] = value
-
-
-def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
-               note: str | None = None) -> None:
-    title = fig.layout.title.text or ""
-    st.markdown(f"#### {escape_markdown(title)}")
-    fig.update_layout(title_text="", margin_t=30)
-    st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
-    if note:
-        st.caption(note)
-    if data is not None:
-        with st.expander("Show the data"):
-            st.dataframe(data, hide_index=True, column_config=column_config)
-
-
 def dated(value, precision) -> str:
     """A date at its precision, with the day it is stored as when coarser: '2019/20 (ends 31 Mar 2020)'."""
     if missing(value):
@@ -97,12 +60,7 @@ ui.header(
     "and how the peer challenge process itself kept to the LGA's timetable.",
 )
 filters = ui.shared_filters()
-params = {
-    "council_types": filters["council_types"] or None,
-    "regions": filters["regions"] or None,
-    "year_from": None if filters["is_default"] else filters["year_from"],
-    "year_to": None if filters["is_default"] else filters["year_to"],
-}
+params = ui.filter_params(filters)
 councils = ui.query("council__list")
 councils = councils[councils["challenges"] > 0]
 names = dict(zip(councils["council_id"], councils["name"]))
@@ -121,13 +79,13 @@ st.markdown(
 
 left, right = st.columns(2)
 council_ids = [""] + list(councils["council_id"])
-url_choice("slip_council", "council", council_ids, "", "council")
+ui.url_choice("slip_council", "council", council_ids, "", "council")
 council = left.selectbox(
     "Council", council_ids, key="slip_council", format_func=lambda c: names.get(c, "All councils") if c else "All councils",
     help="Focus the delivery tab on one council; its challenges are starred on the timeliness charts. "
          "The link in your browser's address bar keeps the choice.",
 )
-write_url("slip_council", "council", council, "")
+ui.write_url("slip_council", "council", council, "")
 council = council or None
 
 if council:
@@ -150,10 +108,10 @@ def theme_fmt(opt: str) -> str:
     return f"Core element: {value}" if kind == "core" else f"Topic: {labels.get(value, value)}"
 
 
-url_choice("slip_theme", "theme", theme_options, "all", "theme")
+ui.url_choice("slip_theme", "theme", theme_options, "all", "theme")
 theme = right.selectbox("Theme", theme_options, format_func=theme_fmt, key="slip_theme",
                         help="A core element or a topic (see the Themes page for how they are tagged).")
-write_url("slip_theme", "theme", theme, "all")
+ui.write_url("slip_theme", "theme", theme, "all")
 if theme != "all":
     kind, value = theme.split(":", 1)
     recs = recs[recs["core_theme"] == value] if kind == "core" else recs[recs["topics"].map(lambda ts: value in ts)]
@@ -206,7 +164,7 @@ with tab_delivery:
             group_by = st.radio("Group the slippage by", list(GROUP_BY), format_func=GROUP_BY.get, horizontal=True,
                                 key="slip_group_by")
             fig = ac.slippage_strip(measured, group_by, ac.slippage_headline(measured))
-            show_chart(
+            ui.show_chart(
                 fig,
                 f"Dot plot: one mark per recommendation ({len(measured)} in all), days after the original target on "
                 "the horizontal axis, grouped by " + GROUP_BY[group_by].lower() + "; marks are shaped and labelled by "
@@ -241,7 +199,7 @@ with tab_delivery:
                 "Target as written": targeted["target_raw"].fillna("–"),
                 "Slippage (days)": targeted["slippage_days"],
             })
-            show_chart(fig2, (
+            ui.show_chart(fig2, (
                 "Range chart: one row per recommendation; hollow circle = original target, diamond = "
                 "revised target, filled circle = first reported complete, cross = latest update while still open; "
                 "a grey line joins the original target to the completion or latest update. The table below "
@@ -327,7 +285,7 @@ with tab_process:
             note += (f" ★ {names[council]}: " + "; ".join(
                 f"{r.challenge_month} – {int(r[col])} days" for _, r in mine.iterrows())
                 if len(mine) else f" {names[council]} has no recorded date for this milestone.")
-        show_chart(fig3, "Dot chart: one dot per challenge, on-site date across, days to the milestone up; a dashed line "
+        ui.show_chart(fig3, "Dot chart: one dot per challenge, on-site date across, days to the milestone up; a dashed line "
                    "marks the LGA norm; dots meeting it are circles, dots missing it triangles.", data3, note=note)
 
         compare = st.radio("Compare the share on time by", list(COMPARE_BY), format_func=COMPARE_BY.get,
@@ -344,7 +302,7 @@ with tab_process:
         else:
             title4 = f"{label}: share meeting the {ac.MILESTONE_NORMS[milestone]}-month norm by {COMPARE_BY[compare].lower()}"
         fig4 = ac.on_time_bars(by_summary, milestone, title4, COMPARE_BY[compare], provisional=still_open)
-        show_chart(
+        ui.show_chart(
             fig4, "Bar chart of the share of challenges meeting the norm in each group; each bar prints the share and "
             "'on time of challenges with the date'.",
             part[["group", "challenges_with_date", "on_time", "share_on_time", "median_days", "approximate"]].rename(columns={

@@ -53,44 +53,6 @@ def _topic_labels(folder: str) -> dict:
         return {}
 
 
-def url_choice(key: str, param: str, options: list, default, what: str) -> None:
-    """Session value for a widget that mirrors ?param= in the URL: (re)initialised whenever the URL
-    value differs from the one this page last wrote (e.g. arriving from a link). A value in the link
-    that is not one of the options is ignored with a notice (never echoed back)."""
-    url = st.query_params.get(param)
-    seen = f"_{key}_url"
-    if key not in st.session_state or st.session_state.get(seen) != url:
-        st.session_state[key] = url if url in options else default
-        st.session_state[seen] = url
-        st.session_state[f"_{key}_ignored"] = url is not None and url != "" and url not in options
-    if st.session_state.pop(f"_{key}_ignored", False):
-        st.caption(f"The {what} in the link was not recognised, so it was ignored.")
-
-
-def write_url(key: str, param: str, value, default) -> None:
-    if value == default or value is None:
-        if param in st.query_params:
-            del st.query_params[param]
-        st.session_state[f"_{key}_url"] = None
-    else:
-        st.query_params[param] = value
-        st.session_state[f"_{key}_url"] = value
-
-
-def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
-               note: str | None = None) -> None:
-    """Headline above the chart (it wraps on narrow screens), alt text, then the data behind it."""
-    title = fig.layout.title.text or ""
-    st.markdown(f"#### {escape_markdown(title)}")
-    fig.update_layout(title_text="", margin_t=30)
-    st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
-    if note:
-        st.caption(note)
-    if data is not None:
-        with st.expander("Show the data"):
-            st.dataframe(data, hide_index=True, column_config=column_config)
-
-
 def council_link(council_id: str, challenge_month) -> str:
     params = {"council": council_id}
     if isinstance(challenge_month, str) and challenge_month:
@@ -121,12 +83,7 @@ ui.header(
     "that came back at a council's next challenge.",
 )
 filters = ui.shared_filters()
-params = {
-    "council_types": filters["council_types"] or None,
-    "regions": filters["regions"] or None,
-    "year_from": None if filters["is_default"] else filters["year_from"],
-    "year_to": None if filters["is_default"] else filters["year_to"],
-}
+params = ui.filter_params(filters)
 recs = ui.query("themes__recommendations", **params)
 coverage = ui.query("themes__challenge_coverage", **params)
 labels = _topic_labels(folder)
@@ -189,9 +146,9 @@ index, ref_threshold = _similarity(folder)
 sim_frame = index.frame.sort_values(["council_name", "challenge_month", "seq"]) if len(index) else index.frame
 rec_ids = sim_frame["recommendation_id"].tolist() if len(index) else []
 default_rec = next((r for r in ("breckland-2022-06-r01",) if r in index), rec_ids[0] if rec_ids else None)
-url_choice("th_theme", "theme", theme_options, "all", "theme")
+ui.url_choice("th_theme", "theme", theme_options, "all", "theme")
 if rec_ids:
-    url_choice("th_rec", "rec", rec_ids, default_rec, "recommendation")
+    ui.url_choice("th_rec", "rec", rec_ids, default_rec, "recommendation")
 TABS = ["What recurs", "Councils × themes", "Recommendations by theme", "Similar and repeated", "How tagging works"]
 opening = ("Similar and repeated" if st.query_params.get("rec") in rec_ids else
            "Recommendations by theme" if st.query_params.get("theme") in theme_options[1:] else None)
@@ -238,7 +195,7 @@ with tab_share:
                 "them with care." if small else None)
         if level == "topic":
             note = (note + " " if note else "") + "The 15 topics raised most often overall are shown; all are in the data table."
-    show_chart(
+    ui.show_chart(
         fig, alt, table.rename(columns={"group": BREAKDOWN_LABELS[by_key], "theme": what.capitalize()}),
         column_config={"share": st.column_config.NumberColumn("Share of challenges", format="percent"),
                        "challenges": st.column_config.NumberColumn("Challenges raising it"),
@@ -269,7 +226,7 @@ with tab_council:
     else:
         title2 = "No recommendations to map"
     fig2 = ac.council_theme_heatmap(counts, title2, labels if level2 == "topic" else None)
-    show_chart(
+    ui.show_chart(
         fig2,
         "Heat map of councils (rows, with their number of recommendations recorded in brackets) against themes "
         "(columns); each cell prints the number of that council's recommendations on the theme; blank = none.",
@@ -285,7 +242,7 @@ with tab_council:
 with tab_list:
     chosen = st.selectbox("Theme", theme_options, format_func=fmt, key="th_theme",
                           help="A core element or a topic. The link in your browser's address bar keeps the choice.")
-    write_url("th_theme", "theme", chosen, "all")
+    ui.write_url("th_theme", "theme", chosen, "all")
     view = recs
     if chosen != "all":
         kind, value = chosen.split(":", 1)
@@ -341,7 +298,7 @@ with tab_similar:
         seed = st.selectbox("Recommendation", rec_ids, format_func=labels_by_id.get, key="th_rec",
                             help="Type a council or a few words to search. Searches all recommendations in the "
                                  "dataset, whatever the sidebar filters.")
-        write_url("th_rec", "rec", seed, default_rec)
+        ui.write_url("th_rec", "rec", seed, default_rec)
         seed_row = frame.set_index("recommendation_id").loc[seed]
         text = seed_row["text"] if isinstance(seed_row.get("text"), str) else None
         st.markdown(f"**{escape_markdown(seed_row['council_name'])} ({seed_row['challenge_month']})** — "

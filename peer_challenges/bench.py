@@ -976,7 +976,7 @@ def register(subparsers) -> None:
     import argparse
 
     p = subparsers.add_parser("bench", help="benchmark pages, queries and memory on synthetic data at national scale")
-    p.add_argument("--quick", action="store_true", help="scales 1 and 100 only (about 5 minutes on 2 cores)")
+    p.add_argument("--quick", action="store_true", help="scales 1 and 100 only (about 5 minutes on 2 cores when pages meet their targets; a page that runs away adds up to --page-timeout)")
     p.add_argument("--json", type=Path, default=PROJECT_ROOT / "bench" / "results.json",
                    help="write the results here (default bench/results.json)")
     p.add_argument("--markdown", type=Path, default=PROJECT_ROOT / "bench" / "RESULTS.md",
@@ -988,7 +988,7 @@ def register(subparsers) -> None:
     p.add_argument("--budget", type=float, default=None,
                    help="seconds of timed runs per page/query before taking fewer than --runs (default 20 with --quick, else 60)")
     p.add_argument("--page-timeout", type=float, default=None,
-                   help="seconds a page's first run may take before it is reported as timed out (default 120 with --quick, else 900)")
+                   help="seconds a page's measurement (first run plus timed runs) may take before it is stopped and reported (default 120 with --quick, else 900)")
     p.add_argument("--cold-runs", type=int, default=1, help="cold starts per scale (median; default 1)")
     p.add_argument("--data-root", type=Path, default=PROJECT_ROOT / "bench" / "data", help=argparse.SUPPRESS)
     p.add_argument("--scales", type=_scales, default=None, help=argparse.SUPPRESS)  # e.g. 0.05 (tests)

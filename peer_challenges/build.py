@@ -293,25 +293,8 @@ def derive(conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
 
 
 def write_tables(tables: dict[str, list[dict]], target: Path) -> dict[str, int]:
-    """Write every table (and the derived ones) to a temporary folder, then move them into target."""
-    target.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".build-", dir=target))
-    try:
-        counts = {}
-        for name, rows in tables.items():
-            table = _arrow_table(name, rows)
-            _write(table, tmp / f"{name}.parquet")
-            counts[name] = table.num_rows
-        conn = duckdb.connect()
-        try:
-            derive(conn, tmp)
-        finally:
-            conn.close()
-        for name in list(TABLES) + list(DERIVED_TABLES):
-            (tmp / f"{name}.parquet").replace(target / f"{name}.parquet")
-        return counts
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    """Write every table (rows as dicts) and the derived ones to a temporary folder, then move them into target."""
+    return write_arrow_tables({name: _arrow_table(name, rows) for name, rows in tables.items()}, target)
 
 
 def build(data: Path | None = None, out: Path | None = None) -> BuildReport:
@@ -336,9 +319,9 @@ def register(subparsers) -> None:
     p.set_defaults(func=run)
 
 
-# ---- Arrow tables straight to Parquet (added for peer_challenges.synth; existing functions unchanged) ----
 def write_arrow_tables(tables: dict[str, pa.Table], target: Path) -> dict[str, int]:
-    """write_tables for data already in Arrow form (millions of rows: no lists of dicts).
+    """Write the tables (Arrow) and the derived ones all-or-nothing: into a temporary folder inside target,
+    then moved into place only once every file was written.
 
     Each table is conformed to its contract (the TABLES columns, in order, cast to ARROW_TYPES: a
     missing column or an impossible cast is an error), sorted by SORT_KEYS (nulls first, as

@@ -181,3 +181,55 @@ def describe_filters(filters: dict) -> str:
     if not filters.get("is_default", True):
         parts.append(f"on site {filters['year_from']}–{filters['year_to']}")
     return "; ".join(parts) if parts else "all councils, all years"
+
+
+def filter_params(filters: dict) -> dict:
+    """The shared filters as the list/year parameters the page queries take ($council_types, $regions,
+    $year_from, $year_to); None means "no filter"."""
+    return {
+        "council_types": filters["council_types"] or None,
+        "regions": filters["regions"] or None,
+        "year_from": None if filters["is_default"] else filters["year_from"],
+        "year_to": None if filters["is_default"] else filters["year_to"],
+    }
+
+
+def url_choice(key: str, param: str, options: list, default, what: str) -> None:
+    """Session value for a widget that mirrors ?param= in the URL: (re)initialised whenever the URL
+    value differs from the one this page last wrote (e.g. arriving from a link). A value in the link
+    that is not one of the options is ignored with a notice (never echoed back)."""
+    url = st.query_params.get(param)
+    seen = f"_{key}_url"
+    if key not in st.session_state or st.session_state.get(seen) != url:
+        st.session_state[key] = url if url in options else default
+        st.session_state[seen] = url
+        st.session_state[f"_{key}_ignored"] = url is not None and url != "" and url not in options
+    if st.session_state.pop(f"_{key}_ignored", False):
+        st.caption(f"The {what} in the link was not recognised, so it was ignored.")
+
+
+def write_url(key: str, param: str, value, default) -> None:
+    """Write a widget's value back to ?param= (removed when it is the default)."""
+    if value == default or value is None:
+        if param in st.query_params:
+            del st.query_params[param]
+        st.session_state[f"_{key}_url"] = None
+    else:
+        st.query_params[param] = value
+        st.session_state[f"_{key}_url"] = value
+
+
+def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
+               note: str | None = None) -> None:
+    """Headline above the chart (it wraps on narrow screens), alt text, then the data behind it."""
+    from peer_challenges.narrative import escape_markdown
+
+    title = fig.layout.title.text or ""
+    st.markdown(f"#### {escape_markdown(title)}")
+    fig.update_layout(title_text="", margin_t=30)
+    st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
+    if note:
+        st.caption(note)
+    if data is not None:
+        with st.expander("Show the data"):
+            st.dataframe(data, hide_index=True, column_config=column_config)
