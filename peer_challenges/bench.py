@@ -379,6 +379,9 @@ def measure_page(page: str, params: dict, runs: int, budget_s: float = 60, timeo
     ("runs" says how many). The last timed run is profiled: its ui.query calls and hottest lines."""
     from streamlit.testing.v1 import AppTest
 
+    from peer_challenges.serve import run_pages_through_app_py
+
+    run_pages_through_app_py()  # as tests/conftest.py: the page runs inside app.py's st.navigation
     out: dict = {}
     at = AppTest.from_file(str(PROJECT_ROOT / "app.py"), default_timeout=timeout)
     for k, v in params.items():
@@ -820,9 +823,8 @@ def render_markdown(report: dict) -> str:
         "Synthetic data from `python -m peer_challenges synth` (scale 1 = 317 councils x ~2 challenges; scale N "
         "multiplies councils). Times are medians of "
         f"{res[0]['runs'] if res else '?'} warm runs (a returning user: st.cache_data already holds the page's queries). "
-        "Pages run through AppTest (`AppTest.from_file('app.py')` + `switch_page`, as tests/conftest.py does; in "
-        "Streamlit 1.67 that runs the page file itself, so app.py's few cached lines before `page.run()` are not "
-        "in the time); a page whose runs pass the time budget is timed fewer times (the count is shown), and one "
+        "Pages run through AppTest (`AppTest.from_file('app.py')` + `switch_page`, with the page run inside "
+        "app.py's st.navigation as tests/conftest.py does); a page whose runs pass the time budget is timed fewer times (the count is shown), and one "
         "still running after the page timeout is stopped and reported. Queries run through `run_query` on their "
         "own connection (no cache). "
         "DuckDB figures are `run_query` end to end (SQL over the Parquet views plus `fetch_df` into pandas); the "

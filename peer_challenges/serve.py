@@ -22,6 +22,30 @@ def disable_legacy_pages_mode() -> None:
     PagesManager.uses_pages_directory = False
 
 
+def run_pages_through_app_py():
+    """For AppTest: keep the legacy mode off on every run (AppTest resets the flag before each run, so
+    ``at.switch_page("pages/x.py")`` would otherwise execute pages/x.py without app.py). Returns a
+    function that undoes the patch."""
+    from streamlit.runtime.pages_manager import PagesManager
+
+    original = PagesManager.__init__
+    if getattr(original, "_navigation_only", False):  # already patched
+        return lambda: None
+
+    def init(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        PagesManager.uses_pages_directory = False
+
+    init._navigation_only = True
+    PagesManager.__init__ = init
+
+    def undo() -> None:
+        PagesManager.__init__ = original
+        PagesManager.uses_pages_directory = None
+
+    return undo
+
+
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     disable_legacy_pages_mode()

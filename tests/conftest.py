@@ -28,7 +28,7 @@ def _default_data_dir(monkeypatch):
 
 
 @pytest.fixture(autouse=True)
-def _run_pages_through_app_py(monkeypatch):
+def _run_pages_through_app_py():
     """Make AppTest run app.py (st.navigation) for every page, as the live server does.
 
     Streamlit treats an app whose main script sits next to a folder named `pages/` (the layout the brief
@@ -36,17 +36,11 @@ def _run_pages_through_app_py(monkeypatch):
     (PagesManager.uses_pages_directory) on every run: `at.switch_page("pages/x.py")` would then execute
     pages/x.py on its own, without app.py's page config and data check. The server is started through
     peer_challenges.serve, which clears the flag the same way (see its docstring)."""
-    from streamlit.runtime.pages_manager import PagesManager
+    from peer_challenges.serve import run_pages_through_app_py
 
-    original = PagesManager.__init__
-
-    def init(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        PagesManager.uses_pages_directory = False
-
-    monkeypatch.setattr(PagesManager, "__init__", init)
+    undo = run_pages_through_app_py()
     yield
-    PagesManager.uses_pages_directory = None
+    undo()
 
 
 def app_test(page: str | None = None, query_params: dict | None = None, timeout: float = 90):
