@@ -4,7 +4,6 @@ delivery tab on one council and stars its challenges on the timeliness charts. U
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -21,13 +20,6 @@ SHORT = {"report": "report", "action_plan": "action plan", "progress_review": "p
 COMPARE_BY = {"year": "On-site year", "region": "Region", "council_type": "Council type"}
 
 
-@st.cache_resource(show_spinner=False)
-def _taxonomy(folder: str):
-    from peer_challenges import themes
-
-    return themes.load_taxonomy(themes.default_taxonomy_path())
-
-
 def dated(value, precision) -> str:
     """A date at its precision, with the day it is stored as when coarser: '2019/20 (ends 31 Mar 2020)'."""
     if missing(value):
@@ -36,13 +28,6 @@ def dated(value, precision) -> str:
     if missing(precision) or precision == "day":
         return label
     return f"{label} (ends {date_label(value, 'day')})"
-
-
-def council_link(council_id: str, challenge_month) -> str:
-    params = {"council": council_id}
-    if isinstance(challenge_month, str) and challenge_month:
-        params["challenge"] = challenge_month
-    return "council?" + urlencode(params)
 
 
 def with_who(status, assessed_by) -> str:
@@ -65,7 +50,7 @@ councils = ui.query("council__list")
 councils = councils[councils["challenges"] > 0]
 names = dict(zip(councils["council_id"], councils["name"]))
 try:
-    taxonomy = _taxonomy(folder)
+    taxonomy = ui.taxonomy(folder)
     labels = {tid: t.label for tid, t in taxonomy.topics.items()}
 except Exception:  # topic names are a nicety; the data still carries topic ids
     taxonomy, labels = None, {}
@@ -225,7 +210,7 @@ with tab_delivery:
                                              for s, a, r in zip(overdue["latest_status"], overdue["latest_assessed_by"],
                                                                 overdue["latest_status_raw"])],
                 "Recommendation": overdue["title"],
-                "Council page": [council_link(c, mo) for c, mo in zip(overdue["council_id"], overdue["challenge_month"])],
+                "Council page": [ui.council_link(c, mo) for c, mo in zip(overdue["council_id"], overdue["challenge_month"])],
             }), hide_index=True, key="slip_overdue_table", column_config={
                 "Council page": st.column_config.LinkColumn("Council page", display_text="Open council page"),
                 "Days past original target": st.column_config.NumberColumn(format="%d days"),

@@ -4,7 +4,6 @@ taxonomy that does the tagging. UI only: the figures, shares and similarity live
 
 from __future__ import annotations
 
-from urllib.parse import urlencode
 
 import pandas as pd
 import streamlit as st
@@ -26,20 +25,13 @@ SOURCE_WORDS = {"curated": "curated (from the source file)", "tagger": "proposed
 # ---------------------------------------------------------------- cached resources
 
 
-@st.cache_resource(show_spinner=False)
-def _taxonomy(folder: str):
-    from peer_challenges import themes
-
-    return themes.load_taxonomy(themes.default_taxonomy_path())
-
-
 @st.cache_resource(show_spinner="Building the similarity index…")
 def _similarity(folder: str):
     """The TF-IDF index over every recommendation in the dataset (not only the filtered ones) and the
     data-driven repeat threshold. Built once per data folder."""
     recs = ui.query("themes__recommendations")
     try:
-        taxonomy = _taxonomy(folder)
+        taxonomy = ui.taxonomy(folder)
     except Exception:  # a broken taxonomy file must not take the similarity search down with it
         taxonomy = None
     index = similar.build_index(recs, taxonomy)
@@ -48,16 +40,9 @@ def _similarity(folder: str):
 
 def _topic_labels(folder: str) -> dict:
     try:
-        return {tid: t.label for tid, t in _taxonomy(folder).topics.items()}
+        return {tid: t.label for tid, t in ui.taxonomy(folder).topics.items()}
     except Exception:
         return {}
-
-
-def council_link(council_id: str, challenge_month) -> str:
-    params = {"council": council_id}
-    if isinstance(challenge_month, str) and challenge_month:
-        params["challenge"] = challenge_month
-    return "council?" + urlencode(params)
 
 
 def status_words(status, assessed_by) -> str:
@@ -88,7 +73,7 @@ recs = ui.query("themes__recommendations", **params)
 coverage = ui.query("themes__challenge_coverage", **params)
 labels = _topic_labels(folder)
 try:
-    taxonomy = _taxonomy(folder)
+    taxonomy = ui.taxonomy(folder)
 except Exception as err:  # the page still works on the labels stored in the data
     taxonomy = None
     st.warning(f"The taxonomy file could not be read, so topic names are shown as stored: {err}", icon="⚠️")
@@ -270,7 +255,7 @@ with tab_list:
         "Topics": view["topics"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts)),
         "Topics label": view["topics_source"].map(lambda s: SOURCE_WORDS.get(s if isinstance(s, str) else None, s)),
         "Latest status": [status_words(s, a) for s, a in zip(view["latest_status"], view["latest_assessed_by"])],
-        "Council page": [council_link(c, m) for c, m in zip(view["council_id"], view["challenge_month"])],
+        "Council page": [ui.council_link(c, m) for c, m in zip(view["council_id"], view["challenge_month"])],
     })
     st.dataframe(
         table3, hide_index=True, key="th_rec_table",
@@ -320,7 +305,7 @@ with tab_similar:
                     "Challenge": hits["challenge_month"],
                     "Core element": hits["core_theme"].fillna("–"),
                     "In common": hits["shared"],
-                    "Council page": [council_link(c, m) for c, m in zip(hits["council_id"], hits["challenge_month"])],
+                    "Council page": [ui.council_link(c, m) for c, m in zip(hits["council_id"], hits["challenge_month"])],
                 }),
                 hide_index=True, key="th_similar_table",
                 column_config={
@@ -383,7 +368,7 @@ with tab_similar:
                         f"**{p['similarity']:.2f}** · in common: {escape_markdown(p['shared']) or '–'}\n\n"
                         f"- **{month.get(p['earlier_challenge_id'], '')}:** {escape_markdown(p['earlier_title'])}\n"
                         f"- **{month.get(p['later_challenge_id'], '')}:** {escape_markdown(p['later_title'])} "
-                        f"([council page]({council_link(p['council_id'], month.get(p['later_challenge_id']))}))"
+                        f"([council page]({ui.council_link(p['council_id'], month.get(p['later_challenge_id']))}))"
                     )
             with st.expander("Show the data"):
                 st.dataframe(

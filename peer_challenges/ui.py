@@ -233,3 +233,21 @@ def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: d
     if data is not None:
         with st.expander("Show the data"):
             st.dataframe(data, hide_index=True, column_config=column_config)
+
+
+@st.cache_resource(show_spinner=False)
+def taxonomy(folder: str | None = None):
+    """data/taxonomy.yaml (of the data folder in use), loaded once per data folder."""
+    from peer_challenges import themes
+
+    return themes.load_taxonomy(themes.default_taxonomy_path())
+
+
+def council_link(council_id: str, challenge_month=None) -> str:
+    """Relative link to a council's page, with its challenge month when known."""
+    from urllib.parse import urlencode
+
+    params = {"council": council_id}
+    if isinstance(challenge_month, str) and challenge_month:
+        params["challenge"] = challenge_month
+    return "council?" + urlencode(params)
