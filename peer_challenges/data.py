@@ -14,6 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from peer_challenges.config import QUERIES_DIR, data_dir as default_data_dir
 from peer_challenges.errors import UserError
@@ -113,6 +114,33 @@ def run_query(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params
     bound = {p: params.get(p) for p in expected}
     cursor = (conn or default_connection()).cursor()
     try:
-        return cursor.execute(sql, bound).fetch_df() if bound else cursor.execute(sql).fetch_df()
+        return arrow_to_pandas(cursor.sql(sql, params=bound or None).to_arrow_table())
     finally:
         cursor.close()
+
+
+_NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
+             pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
+             pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype()}
+
+
+def arrow_to_pandas(table: pa.Table) -> pd.DataFrame:
+    """A DuckDB result (as Arrow) in pandas, with the dtypes DuckDB's own ``fetch_df`` gives - dates as
+    datetime64[us], DECIMAL/HUGEINT as float64, whole numbers and booleans with NULLs as pandas' nullable
+    types - but about 4x faster on large results (measured in bench/RESULTS.md)."""
+    fields = []
+    for f in table.schema:
+        if pa.types.is_date(f.type):
+            fields.append(f.with_type(pa.timestamp("us")))
+        elif pa.types.is_decimal(f.type):
+            fields.append(f.with_type(pa.float64()))
+        else:
+            fields.append(f)
+    schema = pa.schema(fields)
+    if schema != table.schema:
+        table = table.cast(schema)
+    df = table.to_pandas(types_mapper=_NULLABLE.get)
+    for f in table.schema:  # nullable dtypes only where NULLs occur, as fetch_df does
+        if f.type in _NULLABLE and table.column(f.name).null_count == 0:
+            df[f.name] = df[f.name].astype(f.type.to_pandas_dtype())
+    return df
