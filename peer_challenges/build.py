@@ -290,6 +290,8 @@ def derive(conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
         sql = (QUERIES_DIR / "build" / f"{name}.sql").read_text(encoding="utf-8")
         table = conn.sql(sql).to_arrow_table()
         _write(table, folder / f"{name}.parquet")
+        # later derived tables may build on this one
+        conn.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{(folder / (name + '.parquet')).as_posix()}')")
 
 
 def write_tables(tables: dict[str, list[dict]], target: Path) -> dict[str, int]:

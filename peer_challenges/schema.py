@@ -211,4 +211,4 @@ TABLES: dict[str, dict[str, str]] = {
     },
 }
 # derived at build time from the tables above (queries/build/*.sql)
-DERIVED_TABLES = ("recommendation_status",)
+DERIVED_TABLES = ("recommendation_status", "challenge_status", "challenge_themes")

@@ -57,10 +57,10 @@ import pyarrow.parquet as pq
 from peer_challenges import PROJECT_ROOT
 from peer_challenges.errors import UserError
 from peer_challenges.schema import (
-    CORE_THEMES, COUNCIL_TYPES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, TABLES, UNITS,
+    CORE_THEMES, COUNCIL_TYPES, DERIVED_TABLES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, TABLES, UNITS,
 )
 
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2  # 2: the build's challenge_status and challenge_themes roll-ups
 TODAY = dt.date(2025, 9, 30)  # the synthetic data's "today": the last possible as-of date
 FIRST_MONTH = (2014 - 1970) * 12  # Jan 2014, as months since Jan 1970
 LAST_ONSITE_MONTH = (2025 - 1970) * 12 + 5  # Jun 2025
@@ -757,7 +757,7 @@ def write(synth: Synth, out: Path, sample: int = DEFAULT_SAMPLE) -> dict:
     out = Path(out)
     counts = write_arrow_tables(synth.tables, out)
     shutil.copy(PROJECT_ROOT / "data" / "taxonomy.yaml", out / "taxonomy.yaml")
-    derived = {name: pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows for name in ("recommendation_status",)}
+    derived = {name: pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows for name in DERIVED_TABLES}
     manifest = {
         "generator": "peer_challenges synth", "generator_version": GENERATOR_VERSION, "scale": synth.scale,
         "seed": synth.seed, "today": TODAY.isoformat(), "rows": {**counts, **derived},

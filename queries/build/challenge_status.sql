@@ -1,0 +1,44 @@
+-- Derived at build time: one row per challenge, with the roll-up of its recommendations in
+-- recommendation_status (zeros where none are recorded) and its latest council-wide progress snapshot,
+-- so council-level and cross-council summaries need not re-read every recommendation.
+-- Definitions as in recommendation_status; completion rate = complete / (recommendations_with_status -
+-- superseded). The latest snapshot is the one with the latest as_of (undated count as the earliest).
+WITH recs AS (
+    SELECT challenge_id,
+           count(*) AS recommendations,
+           count(latest_status) AS recommendations_with_status,
+           count(*) FILTER (WHERE latest_status = 'complete') AS complete,
+           count(*) FILTER (WHERE is_open) AS open,
+           count(*) FILTER (WHERE latest_status = 'superseded') AS superseded,
+           count(*) FILTER (WHERE slippage_bucket = 'open_overdue') AS overdue,
+           count(*) FILTER (WHERE slippage_bucket = 'on_time') AS completed_on_time,
+           count(*) FILTER (WHERE slippage_bucket = 'late') AS completed_late,
+           median(slippage_days) AS median_slippage_days,
+           count(slippage_days) AS recommendations_with_slippage,
+           count(target_date) AS recommendations_with_target
+    FROM recommendation_status
+    GROUP BY challenge_id
+),
+snap AS (
+    SELECT challenge_id, unit, complete, total, as_of, as_of_precision
+    FROM progress_snapshots
+    QUALIFY row_number() OVER (PARTITION BY challenge_id ORDER BY as_of DESC NULLS LAST, snapshot_id DESC) = 1
+)
+SELECT c.challenge_id, c.council_id, co.council_type, co.region, c.challenge_month,
+       CAST(substr(c.challenge_month, 1, 4) AS INTEGER) AS challenge_year,
+       c.onsite_start, c.progress_review_onsite, c.recommendations_total,
+       coalesce(r.recommendations, 0) AS recommendations,
+       coalesce(r.recommendations_with_status, 0) AS recommendations_with_status,
+       coalesce(r.complete, 0) AS complete, coalesce(r.open, 0) AS open,
+       coalesce(r.superseded, 0) AS superseded, coalesce(r.overdue, 0) AS overdue,
+       coalesce(r.completed_on_time, 0) AS completed_on_time, coalesce(r.completed_late, 0) AS completed_late,
+       r.median_slippage_days,
+       coalesce(r.recommendations_with_slippage, 0) AS recommendations_with_slippage,
+       coalesce(r.recommendations_with_target, 0) AS recommendations_with_target,
+       s.unit AS latest_snapshot_unit, s.complete AS latest_snapshot_complete, s.total AS latest_snapshot_total,
+       s.as_of AS latest_snapshot_as_of, s.as_of_precision AS latest_snapshot_as_of_precision
+FROM challenges c
+JOIN councils co USING (council_id)
+LEFT JOIN recs r USING (challenge_id)
+LEFT JOIN snap s USING (challenge_id)
+ORDER BY c.council_id, c.challenge_id
