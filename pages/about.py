@@ -11,6 +11,8 @@ from peer_challenges.charts import PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
 from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
 
+SOURCES_SHOWN = 1000  # rows of the sources table drawn at once; the search narrows them down
+
 st.set_page_config(page_title="About and definitions · Peer Challenge Explorer")
 ui.header(
     "About this dashboard",
@@ -145,19 +147,17 @@ if not missing(info["first_year"].iloc[0]):
                "Counts are computed from the data each time the page loads.")
 
 st.header("Sources")
-sources = ui.query("about__sources")
+n_sources = ui.query_count("about__sources")
 st.markdown(
-    f"Every fact comes from a public page or document, cited here: {plural(len(sources), 'source')}. "
+    f"Every fact comes from a public page or document, cited here: {plural(n_sources, 'source')}. "
     "Search by council, title or kind."
 )
 search = st.text_input("Search the sources", key="source_search", placeholder="e.g. Stroud, progress review, news")
-shown = sources
-if search.strip():
-    needle = search.strip().lower()
-    hay = (sources["council_name"].fillna("") + " " + sources["title"].fillna("") + " "
-           + sources["kind"].fillna("") + " " + sources["url"].fillna("")).str.lower()
-    shown = sources[hay.str.contains(needle, regex=False)]
-st.caption(f"Showing {len(shown)} of {len(sources)} sources.")
+needle = search.strip() or None
+shown = ui.query("about__sources", search=needle, limit=SOURCES_SHOWN)
+matching = len(shown) if len(shown) < SOURCES_SHOWN else ui.query_count("about__sources", search=needle)
+st.caption(f"Showing {len(shown):,} of {matching:,} {'matching ' if needle else ''}sources"
+           + (" (search to narrow them down)." if matching > len(shown) else "."))
 st.dataframe(
     pd.DataFrame({
         "Council": shown["council_name"],

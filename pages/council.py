@@ -64,8 +64,8 @@ def show_chart(fig, alt: str):
 
 # ---- which council and challenge -----------------------------------------------------------------
 councils = ui.query("council__list")
-names = dict(zip(councils["council_id"], councils["name"]))
-ids = list(councils["council_id"])
+names = dict(zip(councils["council_id"].tolist(), councils["name"].tolist()))
+ids = councils["council_id"].tolist()
 
 raw_council = st.query_params.get("council")
 if raw_council is not None:
@@ -121,7 +121,7 @@ if bad_value:
         st.page_link("pages/council.py", label=names[cid], query_params={"council": cid}, icon="🏛️")
 
 st.selectbox(
-    "Choose a council", ids, index=None, key="council_pick", format_func=lambda cid: names.get(cid, cid),
+    "Choose a council", ids, index=None, key="council_pick", format_func=names.get,
     placeholder="Type to search for a council by name", on_change=_council_picked,
     help="Start typing a council's name; the page's address changes so you can share it.",
 )

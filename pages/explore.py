@@ -27,6 +27,8 @@ URL_KEYS = {
 RECOMMENDATION_ONLY = ("exp_theme", "exp_topic", "exp_status", "exp_bucket", "exp_q")
 STATUS_COLUMNS = ("latest_status", "status")
 WIDE_COLUMNS = ("title", "recommendation_title", "text", "note", "notes")
+SHOW_ROWS = 1000  # rows drawn in the table; the count and the downloads cover every matching row
+EXCEL_MAX_ROWS = 1_048_575  # an Excel sheet's 1,048,576 rows less the header
 
 
 def _md(text) -> str:
@@ -141,7 +143,7 @@ shared = ui.shared_filters()
 
 council_table = ui.query("explore__councils")
 council_ids = council_table["council_id"].tolist()
-council_names = dict(zip(council_table["council_id"], council_table["council_name"]))
+council_names = dict(zip(council_table["council_id"].tolist(), council_table["council_name"].tolist()))
 topic_ids = ui.query("explore__topics")["topic"].tolist()
 topic_labels = ex.topic_labels(topic_ids)
 
@@ -203,15 +205,16 @@ if ignored:
             + " ignored here. " + ("It still applies" if len(ignored) == 1 else "They still apply")
             + " when you switch back to recommendations.", icon="ℹ️")
 
-df = ex.filtered_table(filters, table, run=ui.query)
+df = ex.filtered_table(filters, table, run=ui.query, limit=SHOW_ROWS)
+total = len(df) if len(df) < SHOW_ROWS else ui.query_count(f"explore__{table}", **ex.query_params(filters, table))
 singular, plural_noun = dd.ROW_NOUNS[table]
-noun = singular if len(df) == 1 else plural_noun
+noun = singular if total == 1 else plural_noun
 applied = ex.applicable(filters, table)
 summary = ex.describe(applied, council_names, topic_labels)
 
 m, s = st.columns([1, 4], vertical_alignment="center")
-m.metric("Rows shown", f"{len(df):,}")
-s.markdown(f"**{len(df):,} {noun}** · filters in force: {_md(summary)}")
+m.metric("Matching rows", f"{total:,}")
+s.markdown(f"**{total:,} {noun}** · filters in force: {_md(summary)}")
 
 if df.empty:
     st.info(f"No {plural_noun} match these filters. Remove a filter above or in the sidebar, or clear them all.",
@@ -220,20 +223,19 @@ if df.empty:
     st.stop()
 
 if table in ("recommendations", "updates"):
-    scope = ex.filtered_table(ex.Filters(councils=filters.councils, council_types=filters.council_types,
-                                         regions=filters.regions, year_from=filters.year_from,
-                                         year_to=filters.year_to), "challenges", run=ui.query)
-    n_scope = len(scope)
-    with_recs = int((scope["recommendations_recorded"].fillna(0) > 0).sum())
-    short = int(((scope["recommendations_total"] > scope["recommendations_recorded"])
-                 & scope["recommendations_total"].notna()).sum())
-    note = (f"{with_recs} of {n_scope} {'challenge' if n_scope == 1 else 'challenges'} matching the council, "
+    scope = ui.query("explore__challenge_scope", **ex.query_params(filters, "challenges"))
+    n_scope, with_recs, short = (int(scope[c].iloc[0]) for c in ("challenges", "with_recommendations", "fewer_than_made"))
+    note = (f"{with_recs:,} of {n_scope:,} {'challenge' if n_scope == 1 else 'challenges'} matching the council, "
             f"type, region and year filters {'has' if with_recs == 1 else 'have'} recommendations recorded; "
             "challenges without any cannot appear here.")
     if short:
-        note += f" For {short} of them we hold fewer recommendations than the report made."
+        note += f" For {short:,} of them we hold fewer recommendations than the report made."
     st.caption(note + " Statuses are self-reported by councils unless 'Status assessed by' says peer_review.")
 
+if total > len(df):
+    st.caption(f"The table shows the first {len(df):,} of the {total:,} {plural_noun} (in the order of the downloads: "
+               "by council, then challenge). Narrow the filters to see others here; the downloads hold every "
+               f"one of the {total:,}.")
 st.dataframe(
     _display_frame(df), hide_index=True, column_config=_column_config(table, df.columns),
     height=min(38 + 35 * len(df), 560), placeholder="",
@@ -241,28 +243,42 @@ st.dataframe(
 st.caption("Blank cells are not known or not recorded. Hover over a column heading for what it means; the Excel "
            "download's Dictionary sheet lists every column with its type and allowed values.")
 
+
+def _all_rows():
+    """Every matching row, fetched when a download is asked for (not kept in the page's cache)."""
+    return df if total == len(df) else ex.filtered_table(filters, table, run=ui.query_uncached)
+
+
+def _xlsx() -> bytes:
+    rows = _all_rows()
+    return ex.to_xlsx_bytes(rows, filters, ex.sources_for(rows, table, run=ui.query_uncached), table=table,
+                            council_names=council_names)
+
+
 # ---- downloads: exactly the rows above ---------------------------------------------------------
-sources = ex.sources_for(df, table, run=ui.query)
+too_big_for_excel = total > EXCEL_MAX_ROWS
 st.subheader("Download these rows")
 st.caption(
-    f"All three files hold the {len(df):,} {noun} shown, with every column. The Excel file adds a data dictionary, "
-    f"the filters used and the {len(sources):,} sources behind these rows. Statuses and slippage buckets are "
+    f"All three files hold the {total:,} matching {noun}, with every column. The Excel file adds a data dictionary, "
+    "the filters used and the sources behind these rows. Statuses and slippage buckets are "
     "written as codes (complete, in_progress …) that the dictionary explains."
+    + (f" Excel sheets hold at most {EXCEL_MAX_ROWS:,} rows, so for these {total:,} use CSV or Parquet, or narrow "
+       "the filters." if too_big_for_excel else "")
 )
 d1, d2, d3, _ = st.columns([1, 1, 1, 2])
 d1.download_button(
-    "Download CSV", data=lambda: ex.to_csv_bytes(df), file_name=ex.default_filename(filters, table, "csv"),
+    "Download CSV", data=lambda: ex.to_csv_bytes(_all_rows()), file_name=ex.default_filename(filters, table, "csv"),
     mime=ex.MIME["csv"], key="exp_dl_csv", icon=":material/download:", on_click="ignore",
     help="Comma-separated text (UTF-8 with a byte-order mark, so Excel reads £ and accents).",
 )
 d2.download_button(
-    "Download Excel", data=lambda: ex.to_xlsx_bytes(df, filters, sources, table=table, council_names=council_names),
+    "Download Excel", data=_xlsx,
     file_name=ex.default_filename(filters, table, "xlsx"), mime=ex.MIME["xlsx"], key="exp_dl_xlsx",
-    icon=":material/download:", on_click="ignore",
+    icon=":material/download:", on_click="ignore", disabled=too_big_for_excel,
     help="A workbook with sheets: Cover, Data, Dictionary, Filters and Sources.",
 )
 d3.download_button(
-    "Download Parquet", data=lambda: ex.to_parquet_bytes(df, table=table, filters=filters),
+    "Download Parquet", data=lambda: ex.to_parquet_bytes(_all_rows(), table=table, filters=filters),
     file_name=ex.default_filename(filters, table, "parquet"), mime=ex.MIME["parquet"], key="exp_dl_parquet",
     icon=":material/download:", on_click="ignore",
     help="Typed columnar file for analysis tools (pandas, R, DuckDB): dates as dates, lists as lists.",

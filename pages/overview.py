@@ -8,7 +8,9 @@ import pandas as pd
 import streamlit as st
 
 from peer_challenges import charts, narrative, ui
-from peer_challenges.narrative import date_label, escape_markdown, plural
+from peer_challenges.narrative import escape_markdown, plural
+
+COUNCILS_SHOWN = 1000  # rows of the councils table drawn at once (the sidebar filters narrow them)
 
 st.set_page_config(page_title="Overview · Peer Challenge Explorer")
 filters = ui.shared_filters()
@@ -127,35 +129,37 @@ with right:
             note="Topics are tagged from each recommendation's wording (data/taxonomy.yaml); a curated tag wins.",
         )
 
-reviews = ui.query("overview__progress_review_days", **params)
+bins = ui.query("overview__progress_review_bins", **params)
 table = pd.DataFrame({
-    "Council": reviews["council_name"],
-    "On site": [date_label(d, p) for d, p in zip(reviews["onsite_start"], reviews["onsite_start_precision"])],
-    "Progress review": [date_label(d, p) for d, p in
-                        zip(reviews["progress_review_onsite"], reviews["progress_review_onsite_precision"])],
-    "Days": reviews["days_to_progress_review"],
-    "Within about 10 months": reviews["within_norm"].map({True: "Yes", False: "No"}),
-    "Approximate (month-precision date)": reviews["approximate"].map({True: "Yes", False: "No"}),
+    "Days from the on-site visit": [f"{b}–{b + charts.BIN_DAYS - 1}" for b in bins["bin_start"]],
+    "Within about 10 months": bins["within_norm"].map({True: "Yes", False: "No"}),
+    "Challenges": bins["challenges"],
+    "Of which approximate (month-precision date)": bins["approximate"],
 })
 show_chart(
-    charts.days_to_progress_review(reviews),
+    charts.days_to_progress_review(bins, median=bins["median_days"].iloc[0] if len(bins) else None),
     "Histogram of days from the on-site visit to the progress review, in 30-day bins, split by whether the "
     "review came within about 10 months; a dashed line marks the norm.",
     table,
     note=("The LGA expects its peers back about 10 months after the on-site visit (about 304 days). A date known "
-          "only to the month is stored as the month's last day, so those figures are approximate."),
+          "only to the month is stored as the month's last day, so those figures are approximate. Each council's "
+          "own dates are on its page; the Slippage page lists every challenge's days to each milestone."),
 )
 
 # ---- councils ----------------------------------------------------------------------------------
 st.subheader("Councils")
-councils = ui.query("overview__councils", **params)
+councils = ui.query("overview__councils", **params, limit=COUNCILS_SHOWN)
+n_councils = len(councils) if len(councils) < COUNCILS_SHOWN else ui.query_count("overview__councils", **params)
 st.caption(
-    f"{plural(len(councils), 'council')}, each with its most recent challenge in view. Select a council's name to open "
+    f"{plural(n_councils, 'council')}, each with its most recent challenge in view. Select a council's name to open "
     "its page (it opens in a new tab). Select a column heading to sort; use the table's search to find a council."
+    + (f" The table lists the first {len(councils):,} by name: narrow the sidebar filters, or find any council by "
+       "name on the council page." if n_councils > len(councils) else "")
 )
 table = pd.DataFrame({
     # the display text is read back from the link by the LinkColumn's regular expression
-    "Council": [f"council?council={quote(cid)}#{quote(name)}" for cid, name in zip(councils["council_id"], councils["name"])],
+    "Council": [f"council?council={quote(cid)}#{quote(name)}"
+                for cid, name in zip(councils["council_id"].tolist(), councils["name"].tolist())],
     "Type": councils["council_type"].map(ui.COUNCIL_TYPE_LABELS),
     "Region": councils["region"],
     "Challenges": councils["challenges"],

@@ -131,30 +131,42 @@ def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) 
     return _base_layout(fig, title, height=max(300, 34 * len(data) + 120), legend=False)
 
 
-def days_to_progress_review(df: pd.DataFrame) -> go.Figure:
+BIN_DAYS = 30  # width of the progress-review histogram's bins
+
+
+def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go.Figure:
     """Histogram of days from the on-site visit to the progress review, against the ~10-month norm.
 
-    ``df``: days_to_progress_review, within_norm (bool: on or before the on-site date + 10 months).
+    ``df``: one row per challenge (days_to_progress_review, within_norm: on or before the on-site date +
+    10 months), or already binned by the database (bin_start, within_norm, challenges: 30-day bins, as
+    overview__progress_review_bins returns them; then ``median`` gives the median days over all of them).
     """
     fig = go.Figure()
-    data = df.dropna(subset=["days_to_progress_review"])
-    if data.empty:
+    if "challenges" in df:
+        data = df.rename(columns={"bin_start": "days_to_progress_review"})
+        data = data.assign(days_to_progress_review=data["days_to_progress_review"] + BIN_DAYS / 2)
+        weights = data["challenges"]
+    else:
+        data = df.dropna(subset=["days_to_progress_review"])
+        weights = pd.Series(1, index=data.index)
+        median = float(data["days_to_progress_review"].median()) if len(data) else None
+    if data.empty or weights.sum() == 0:
         return _base_layout(fig, "No challenge matching these filters has a progress-review date", legend=False)
-    n = len(data)
-    within = int(data["within_norm"].fillna(False).astype(bool).sum())
-    median = float(data["days_to_progress_review"].median())
+    within_mask = data["within_norm"].fillna(False).astype(bool)
+    n, within = int(weights.sum()), int(weights[within_mask].sum())
+    median = float(median)
     title = (f"{within} of {n} progress reviews came within about 10 months of the on-site visit; "
              f"the median wait was {median:.0f} days (about {median / (365.25 / 12):.0f} months)")
-    bin_size = 30
-    start = bin_size * math.floor(float(data["days_to_progress_review"].min()) / bin_size)
+    start = BIN_DAYS * math.floor(float(data["days_to_progress_review"].min()) / BIN_DAYS)
     for flag, name, colour, pattern in ((True, "Within about 10 months", OKABE_ITO["bluish_green"], ""),
                                         (False, "Later than 10 months", OKABE_ITO["vermillion"], "/")):
-        part = data[data["within_norm"].fillna(False).astype(bool) == flag]
+        part = data[within_mask == flag]
         if part.empty:
             continue
         fig.add_histogram(
-            x=part["days_to_progress_review"], name=f"{name} ({len(part)})",
-            xbins={"start": start, "size": bin_size}, marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff"}},
+            x=part["days_to_progress_review"], y=weights[within_mask == flag], histfunc="sum",
+            name=f"{name} ({int(weights[within_mask == flag].sum())})",
+            xbins={"start": start, "size": BIN_DAYS}, marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff"}},
             hovertemplate="%{x} days: %{y} reviews<extra>" + name + "</extra>",
         )
     fig.add_vline(x=PROGRESS_REVIEW_NORM_DAYS, line={"color": OKABE_ITO["black"], "dash": "dash"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 from peer_challenges import PROJECT_ROOT
@@ -12,4 +13,10 @@ QUERIES_DIR = PROJECT_ROOT / "queries"
 
 def data_dir() -> Path:
     value = os.environ.get("DATA_DIR")
-    return Path(value).expanduser().resolve() if value else PROJECT_ROOT / "data"
+    return _resolved(value, os.getcwd() if value else None) if value else PROJECT_ROOT / "data"
+
+
+@lru_cache(maxsize=64)
+def _resolved(value: str, cwd: str | None) -> Path:
+    # resolve() asks the file system on every call, and the pages ask for the folder on every query
+    return Path(value).expanduser().resolve()

@@ -119,6 +119,22 @@ def run_query(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params
         cursor.close()
 
 
+def run_count(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> int:
+    """How many rows queries/<name>.sql returns for these parameters (any $limit left unbound), counted
+    by DuckDB without fetching them."""
+    sql = load_sql(name)
+    expected = query_params(name)
+    unknown = sorted(set(params) - set(expected))
+    if unknown:
+        raise UserError(f"query {name!r} takes no parameter(s) {unknown}; it takes {expected or 'none'}")
+    bound = {p: (None if p == "limit" else params.get(p)) for p in expected}
+    cursor = (conn or default_connection()).cursor()
+    try:
+        return int(cursor.execute(f"SELECT count(*) FROM (\n{sql}\n) AS counted", bound or None).fetchone()[0])
+    finally:
+        cursor.close()
+
+
 _NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
              pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
              pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype()}

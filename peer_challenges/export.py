@@ -154,13 +154,18 @@ def _runner(run: Runner | None) -> Runner:
     return run_query
 
 
-def filtered_table(filters: Filters, table: str = DEFAULT_TABLE, run: Runner | None = None) -> pd.DataFrame:
-    """The rows of ``table`` that match ``filters``, with the columns the dictionary describes.
+def filtered_table(filters: Filters, table: str = DEFAULT_TABLE, run: Runner | None = None,
+                   limit: int | None = None) -> pd.DataFrame:
+    """The rows of ``table`` that match ``filters``, with the columns the dictionary describes; only the
+    first ``limit`` of them (in the table's order) when a limit is given.
 
     ``run`` runs a named query (default data.run_query; the page passes its cached ui.query)."""
     if table not in TABLES:
         raise UserError(f"unknown table {table!r}; choose one of: {', '.join(TABLES)}")
-    df = _runner(run)(f"explore__{table}", **query_params(filters, table))
+    params = query_params(filters, table)
+    if limit is not None:
+        params["limit"] = int(limit)
+    df = _runner(run)(f"explore__{table}", **params)
     for name, col in dd.columns(table).items():  # whole numbers stay whole (a SUM can come back as float)
         if col.type == dd.INTEGER and name in df and not pd.api.types.is_integer_dtype(df[name]):
             df[name] = df[name].astype("Int64")
@@ -725,7 +730,7 @@ def _export(args, runner: Runner) -> int:
         raise UserError("; ".join(problems))
     filters = resolved.filters
     df = filtered_table(filters, args.table, run=runner)
-    names = dict(zip(council_table["council_id"], council_table["council_name"]))
+    names = dict(zip(council_table["council_id"].tolist(), council_table["council_name"].tolist()))
     sources = sources_for(df, args.table, run=runner) if fmt == "xlsx" else None
     payload = to_bytes(fmt, df, filters, sources, table=args.table, council_names=names)
     if args.output == "-":

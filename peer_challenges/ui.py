@@ -37,6 +37,22 @@ def query(name: str, **params) -> pd.DataFrame:
     return _cached_query(folder, name, tuple(sorted(params.items()))).copy()
 
 
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_count(folder: str, name: str, params: tuple) -> int:
+    return _data.run_count(name, conn=_connection(folder), **dict(params))
+
+
+def query_count(name: str, **params) -> int:
+    """How many rows a named query returns (without its $limit), cached like ``query``."""
+    return _cached_count(str(data_dir()), name, tuple(sorted(params.items())))
+
+
+def query_uncached(name: str, **params) -> pd.DataFrame:
+    """Run a named query on the shared connection without keeping the result: for results too large to
+    hold in the cache, e.g. a download of every matching row, made when the user asks for it."""
+    return _data.run_query(name, conn=_connection(str(data_dir())), **params)
+
+
 def is_synthetic() -> bool:
     df = query("app__dataset_info")
     if not len(df):

@@ -27,3 +27,4 @@ WHERE ($councils IS NULL OR len($councils) = 0 OR c.council_id IN (SELECT unnest
   AND ($year_from IS NULL OR CAST(substr(c.challenge_month, 1, 4) AS INTEGER) >= $year_from)
   AND ($year_to IS NULL OR CAST(substr(c.challenge_month, 1, 4) AS INTEGER) <= $year_to)
 ORDER BY co.name, c.challenge_month NULLS FIRST, c.challenge_id
+LIMIT $limit  -- the page shows the first rows only ($limit); exports and counts leave it NULL (all rows)

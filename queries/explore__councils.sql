@@ -20,3 +20,4 @@ WHERE ($councils IS NULL OR len($councils) = 0 OR co.council_id IN (SELECT unnes
   AND ($council_types IS NULL OR len($council_types) = 0 OR co.council_type IN (SELECT unnest($council_types)))
   AND ($regions IS NULL OR len($regions) = 0 OR co.region IN (SELECT unnest($regions)))
 ORDER BY co.name
+LIMIT $limit  -- the page shows the first rows only ($limit); exports and counts leave it NULL (all rows)

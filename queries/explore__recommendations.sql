@@ -26,3 +26,4 @@ WHERE ($councils IS NULL OR len($councils) = 0 OR s.council_id IN (SELECT unnest
   AND ($buckets IS NULL OR len($buckets) = 0 OR s.slippage_bucket IN (SELECT unnest($buckets)))
   AND ($search IS NULL OR contains(lower(concat_ws(' ', s.number, s.title, r.text)), lower($search)))
 ORDER BY s.council_name, s.challenge_month NULLS FIRST, s.challenge_id, s.seq
+LIMIT $limit  -- the page shows the first rows only ($limit); exports and counts leave it NULL (all rows)

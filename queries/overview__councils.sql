@@ -31,3 +31,4 @@ FROM ch
 LEFT JOIN recs r USING (challenge_id)
 WHERE ch.rn = 1
 ORDER BY ch.name
+LIMIT $limit  -- the page draws the first rows only; NULL = all

@@ -74,6 +74,16 @@ def test_overview_charts_on_the_real_data():
     reviews = data.run_query("overview__progress_review_days")
     title = charts.headline(charts.days_to_progress_review(reviews))
     assert title.startswith(f"{int(reviews['within_norm'].sum())} of {len(reviews)} progress reviews")
+    # the page draws the same chart from the database's 30-day bins: same headline, same bars
+    bins = data.run_query("overview__progress_review_bins")
+    binned = charts.days_to_progress_review(bins, median=bins["median_days"].iloc[0])
+    assert charts.headline(binned) == title == (
+        "37 of 97 progress reviews came within about 10 months of the on-site visit; "
+        "the median wait was 325 days (about 11 months)")
+    per_bin = reviews.assign(bin=30 * (reviews["days_to_progress_review"] // 30)).groupby(
+        ["bin", "within_norm"]).size()
+    assert per_bin.to_dict() == {(int(b), bool(w)): int(c) for b, w, c in
+                                 zip(bins["bin_start"], bins["within_norm"], bins["challenges"])}
 
 
 def test_council_timeline_for_brentwood_and_undated_challenge():

@@ -12,7 +12,7 @@ def qp(at, key) -> list[str]:
 
 
 def rows_shown(at) -> int:
-    return int(metric_values(at)["Rows shown"].replace(",", ""))
+    return int(metric_values(at)["Matching rows"].replace(",", ""))
 
 
 def test_brentwood_link_shows_nine_rows_and_three_downloads(make_app):

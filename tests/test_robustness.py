@@ -288,8 +288,8 @@ def test_search_cases_cover_matches_and_non_matches():
 def test_explore_search_with_awkward_text(make_app, case):
     q = SEARCHES[case]
     at = run(make_app, "explore", {"q": q})
-    shown = {m.label: m.value for m in at.metric}.get("Rows shown")
-    assert shown is not None, f"explore?q={q[:40]!r}: no 'Rows shown' metric; metrics {[m.label for m in at.metric]}"
+    shown = {m.label: m.value for m in at.metric}.get("Matching rows")
+    assert shown is not None, f"explore?q={q[:40]!r}: no 'Matching rows' metric; metrics {[m.label for m in at.metric]}"
     assert int(shown.replace(",", "")) == _expected_matches(q), f"explore?q={q[:40]!r} shows {shown} rows"
     for df in [d.value for d in at.dataframe]:
         assert len(df) == _expected_matches(q)

@@ -79,8 +79,8 @@ def _csv_rows(blob: bytes) -> list[dict]:
 
 
 def test_explore_filter_and_download_csv(page, base_url):
-    open_page(page, base_url, "explore", "Rows shown")
-    before = page.locator('[data-testid="stMetric"]').filter(has_text="Rows shown").inner_text()
+    open_page(page, base_url, "explore", "Matching rows")
+    before = page.locator('[data-testid="stMetric"]').filter(has_text="Matching rows").inner_text()
     # pick Brentwood in the page's Council filter (a multiselect)
     page.locator('[data-testid="stMain"]').get_by_role("combobox", name=re.compile("^Council")).first.click()
     page.keyboard.type("Brentwood")
@@ -88,7 +88,7 @@ def test_explore_filter_and_download_csv(page, base_url):
     page.keyboard.press("Escape")
     settle(page)
     page.wait_for_url(re.compile(r"[?&]council=brentwood\b"))
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Rows shown")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Matching rows")
     page.wait_for_function("el => /\\b9\\b/.test(el.innerText)", arg=metric.element_handle())
     assert metric.inner_text() != before
     with page.expect_download() as dl:
@@ -103,8 +103,8 @@ def test_explore_filter_and_download_csv(page, base_url):
 
 
 def test_explore_link_reproduces_the_view(page, base_url):
-    open_page(page, base_url, "explore", "Rows shown", query="council=brentwood")
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Rows shown").inner_text()
+    open_page(page, base_url, "explore", "Matching rows", query="council=brentwood")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Matching rows").inner_text()
     assert re.search(r"\b9\b", metric), metric
     with page.expect_download() as dl:
         page.get_by_role("button", name=re.compile("Download CSV")).click()
