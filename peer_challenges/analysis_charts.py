@@ -45,6 +45,17 @@ BUCKET_STYLE = {
     "unknown": ("Not measurable (no dated update)", "❔", OKABE_ITO["grey"], "circle-open"),
 }
 
+# how many rows the Slippage page asks SQL for, per list, chart and table; what is left out is said in a
+# caption, and every figure is counted over the whole selection in SQL (tests lower these)
+SLIPPAGE_LIMITS = {
+    "overdue_groups": 12,       # open-and-overdue bullet lines
+    "strip_per_group": 300,     # dot plot marks per group (a fixed random sample beyond this)
+    "dumbbell": 50,             # range chart rows: the recommendations with the most slippage
+    "table": 1_000,             # rows of each table
+    "timeliness_points": 1_000,  # process-timeliness dots (a fixed random sample beyond this)
+    "cards": 20,                # progress-review disagreements written out
+}
+
 # process milestones: column prefix, words, LGA norm in months
 MILESTONES = (
     ("report", "Feedback report published", 3),
@@ -281,22 +292,53 @@ def measurability_sentence(m: dict) -> str:
     if m["target_no_dated_update"]:
         why.append(f"{m['target_no_dated_update']:,} of the {t:,} with a target {'has' if m['target_no_dated_update'] == 1 else 'have'} "
                    "no dated completion or progress update to measure it against")
-    return (f"Slippage can be measured for **{k} of the {plural(n, 'recommendation')}** recorded here: "
+    return (f"Slippage can be measured for **{k:,} of the {plural(n, 'recommendation')}** recorded here: "
             + " and ".join(why) + ".")
+
+
+def measurability_from_summary(summary: pd.DataFrame) -> dict:
+    """measurability() from the slippage__summary query (a total row, is_total = 1, and one row per reason
+    slippage cannot be measured) instead of one row per recommendation."""
+    total = summary[summary["is_total"] == 1]
+    if total.empty:
+        return measurability(pd.DataFrame(columns=["target_date", "slippage_days", "why_not_measured"]))
+    t = total.iloc[0]
+    n, with_target, measured = int(t["recommendations"]), int(t["with_target"]), int(t["measured"])
+    why = summary[(summary["is_total"] != 1) & summary["why_not_measured"].notna()]
+    return {"recommendations": n, "with_target": with_target, "measured": measured,
+            "target_no_dated_update": with_target - measured, "no_target": n - with_target,
+            "reasons": {r: int(k) for r, k in zip(why["why_not_measured"], why["recommendations"])}}
 
 
 def slippage_headline(measured: pd.DataFrame) -> str:
     if measured.empty:
-        return "No recommendation in this selection has both a target date and a dated update"
+        return slippage_headline_counts(0, 0, 0, 0, None)
     overdue = measured[measured["slippage_bucket"] == "open_overdue"]
-    on_time = int((measured["slippage_bucket"] == "on_time").sum())
-    late = int((measured["slippage_bucket"] == "late").sum())
-    parts = [f"{on_time} of {len(measured)} measurable recommendations were completed on time"]
+    return slippage_headline_counts(
+        len(measured), int((measured["slippage_bucket"] == "on_time").sum()),
+        int((measured["slippage_bucket"] == "late").sum()), len(overdue),
+        overdue["slippage_days"].median() if len(overdue) else None)
+
+
+def slippage_headline_counts(measured: int, on_time: int, late: int, overdue: int, overdue_median) -> str:
+    """The dot plot's headline from counts (slippage__summary): on time, late, still open and overdue."""
+    if not measured:
+        return "No recommendation in this selection has both a target date and a dated update"
+    parts = [f"{on_time:,} of {measured:,} measurable recommendations were completed on time"]
     if late:
-        parts.append(f"{late} late")
-    if len(overdue):
-        parts.append(f"{len(overdue)} still open a median {int(overdue['slippage_days'].median())} days past the original target")
+        parts.append(f"{late:,} late")
+    if overdue:
+        parts.append(f"{overdue:,} still open a median {int(overdue_median)} days past the original target")
     return "; ".join(parts)
+
+
+def shown_of(shown: int, total: int, which: str, what: str) -> str | None:
+    """The caption under a capped list or table, or None when it shows everything: 'Showing the 1,000
+    most overdue of 12,345 recommendations open and overdue; narrow with the filters ...'."""
+    if shown >= total:
+        return None
+    return (f"Showing the {shown:,} {which} of {total:,} {what}; narrow the selection with the filters (or a "
+            "council or theme) or download every row from the Explore page.")
 
 
 def _jitter(keys: pd.Series, spread: float = 0.28) -> np.ndarray:
@@ -312,7 +354,9 @@ def _jitter(keys: pd.Series, spread: float = 0.28) -> np.ndarray:
 
 def slippage_strip(measured: pd.DataFrame, by: str, title: str) -> go.Figure:
     """Slippage days per recommendation (x) by group (y): one mark per recommendation, shaped and
-    coloured by bucket; 0 = the original target date."""
+    coloured by bucket; 0 = the original target date. At most four traces (one per bucket) whatever the
+    rows. When ``measured`` is a sample (slippage__strip), its ``group_n`` column gives each group's full
+    count for the n= labels."""
     df = measured.copy()
     df["group"] = df[by].fillna(NOT_TAGGED)
     if by == "council_type":
@@ -336,9 +380,9 @@ def slippage_strip(measured: pd.DataFrame, by: str, title: str) -> go.Figure:
     fig.add_vline(x=0, line=dict(color=OKABE_ITO["black"], dash="dash", width=1))
     fig.add_annotation(x=0, y=1.0, yref="paper", text="original target", showarrow=False, xanchor="left",
                        yanchor="bottom", font=dict(size=11))
-    counts = df.groupby("group").size()
+    counts = df.groupby("group")["group_n"].max() if "group_n" in df else df.groupby("group").size()
     fig.update_yaxes(tickvals=list(range(len(groups))),
-                     ticktext=[f"{wrap(g, 30)} (n={counts[g]})" for g in groups], range=[-0.6, len(groups) - 0.4],
+                     ticktext=[f"{wrap(g, 30)} (n={counts[g]:,})" for g in groups], range=[-0.6, len(groups) - 0.4],
                      automargin=True, gridcolor="#eeeeee")
     lo, hi = float(df["slippage_days"].min()), float(df["slippage_days"].max())
     pad = max(20.0, 0.08 * (max(hi, 0) - min(lo, 0)))
@@ -350,18 +394,24 @@ def slippage_strip(measured: pd.DataFrame, by: str, title: str) -> go.Figure:
 def target_dumbbell(df: pd.DataFrame, title: str) -> go.Figure:
     """Per recommendation with a target: original target (hollow circle), revised target (diamond),
     first reported complete (filled circle) or latest open update (cross), joined by a line from the
-    original target to the completion / latest update. Rows labelled council · challenge · number."""
+    original target to the completion / latest update. Rows labelled council · challenge · number.
+    At most five traces whatever the rows (all the joining lines are one trace, broken by gaps); the
+    caller decides how many rows to chart (one row per recommendation, 26px each)."""
     d = df.copy().sort_values(["council_name", "challenge_month", "seq"], ascending=[False, False, False])
     d["label"] = [f"{c} {m} · {n if isinstance(n, str) and n else '#' + str(s)}"
                   for c, m, n, s in zip(d["council_name"], d["challenge_month"], d["number"], d["seq"])]
     d["actual"] = d["completed_on"].where(d["completed_on"].notna(),
                                           d["latest_as_of"].where(d["is_open"].fillna(False).astype(bool)))
     fig = go.Figure()
-    for _, row in d.iterrows():
-        if pd.notna(row["actual"]):
-            fig.add_trace(go.Scatter(
-                x=[row["target_date"], row["actual"]], y=[row["label"], row["label"]], mode="lines",
-                line=dict(color="#bbbbbb", width=3), showlegend=False, hoverinfo="skip"))
+    joined = d[d["actual"].notna()]
+    if len(joined):
+        xs, ys = [], []
+        for target, actual, label in zip(joined["target_date"], joined["actual"], joined["label"]):
+            xs += [target, actual, None]
+            ys += [label, label, None]
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", line=dict(color="#bbbbbb", width=3), connectgaps=False,
+            showlegend=False, hoverinfo="skip"))
     fig.add_trace(go.Scatter(
         x=d["target_date"], y=d["label"], mode="markers", name="Original target",
         marker=dict(symbol="circle-open", size=13, color=OKABE_ITO["black"], line=dict(width=2)),
@@ -413,6 +463,35 @@ def timeliness_summary(df: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def timeliness_summary_from_sql(wide: pd.DataFrame, by: str | None = None) -> pd.DataFrame:
+    """timeliness_summary() from the slippage__timeliness_summary query (one row per group, the figures of
+    each milestone as columns m_n, m_median_days, m_met, m_approximate): the same columns, in the same
+    order (groups sorted, milestones in MILESTONES order)."""
+    rows = []
+    groups = wide["group_year"] if by == "year" else wide["group_name"]
+    for group, (_, r) in zip(groups, wide.iterrows()):
+        group = None if by is None else (int(group) if by == "year" and not pd.isna(group) else group)
+        for key, label, months in MILESTONES:
+            n = int(r[f"{key}_n"])
+            met = int(r[f"{key}_met"])
+            rows.append({
+                "group": group, "milestone": key, "milestone_label": label, "norm_months": months,
+                "challenges_with_date": n,
+                "median_days": float(r[f"{key}_median_days"]) if n else float("nan"),
+                "on_time": met, "share_on_time": (met / n) if n else float("nan"),
+                "approximate": int(r[f"{key}_approximate"]),
+            })
+    return pd.DataFrame(rows, columns=["group", "milestone", "milestone_label", "norm_months", "challenges_with_date",
+                                       "median_days", "on_time", "share_on_time", "approximate"])
+
+
+def still_open_groups(wide: pd.DataFrame, milestone: str) -> list:
+    """open_years() from the slippage__timeliness_summary query grouped by year: the on-site years in
+    which some challenge's norm window had not closed by the data's last date."""
+    part = wide[wide[f"{milestone}_still_open"].fillna(False).astype(bool) & wide["group_year"].notna()]
+    return sorted(int(y) for y in part["group_year"])
+
+
 def data_as_of(df: pd.DataFrame) -> pd.Timestamp | None:
     """The latest milestone date recorded: the data runs to here, whatever today's date is."""
     cols = ["report_published", "action_plan_approved", "progress_review_onsite", "progress_review_published", "onsite_start"]
@@ -443,7 +522,7 @@ def extremes_sentence(part: pd.DataFrame, name=str) -> str:
     def detail(rows, v):
         if len(rows) == 1:
             r = rows.iloc[0]
-            return f"{pct(v)}, {int(r['on_time'])} of {int(r['challenges_with_date'])}"
+            return f"{pct(v)}, {int(r['on_time']):,} of {int(r['challenges_with_date']):,}"
         return f"{pct(v)} each"
     return f"highest {listing(hi)} ({detail(hi, hi_v)}), lowest {listing(lo)} ({detail(lo, lo_v)})"
 

@@ -4,9 +4,12 @@
 -- the note says the peers disagreed with the council's rating or found optimism bias (text match on the
 -- note: a pointer for the reader, not a curated field).
 -- Optional filters (lists; empty or NULL = no filter): $council_types, $regions, $year_from, $year_to, $council_id.
+-- Disagreements first; at most $limit rows (NULL = all), with findings_total and disagreements_total
+-- counting every row of the selection.
+WITH f AS (
 SELECT u.update_id, s.recommendation_id, s.council_id, s.council_name, s.council_type, s.region,
        s.challenge_id, s.challenge_month, s.challenge_year, s.seq, s.number, s.title, s.core_theme,
-       u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.note,
+       u.seq AS update_seq, u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.note,
        coalesce(regexp_matches(u.note, '(?i)disagree|optimism bias'), FALSE) AS note_reports_disagreement,
        src.url AS source_url, src.title AS source_title
 FROM updates u
@@ -18,4 +21,14 @@ WHERE u.assessed_by = 'peer_review'
   AND ($year_from IS NULL OR s.challenge_year >= $year_from)
   AND ($year_to IS NULL OR s.challenge_year <= $year_to)
   AND ($council_id IS NULL OR s.council_id = $council_id)
-ORDER BY note_reports_disagreement DESC, s.council_id, s.challenge_id, s.seq, u.seq
+), totals AS (
+    SELECT count(*) AS findings_total, count(*) FILTER (WHERE note_reports_disagreement) AS disagreements_total
+    FROM f
+), shown AS (
+    SELECT * FROM f
+    ORDER BY note_reports_disagreement DESC, council_id, challenge_id, seq, update_seq
+    LIMIT $limit
+)
+SELECT shown.* EXCLUDE (update_seq), totals.*
+FROM shown, totals
+ORDER BY note_reports_disagreement DESC, council_id, challenge_id, seq, update_seq

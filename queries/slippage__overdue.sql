@@ -1,0 +1,33 @@
+-- Open-and-overdue recommendations of a selection for the Slippage page's table: the $limit (NULL = all)
+-- most overdue (days past the original target), then in the challenge's order, with the council's own
+-- words for the latest status (status_raw of the latest update carrying a status, looked up for these
+-- rows only). The count in all is slippage__summary's open_overdue.
+-- Optional filters (NULL = no filter; lists empty = no filter): $council_types, $regions, $year_from, $year_to,
+-- $council_id, and the theme: $core_theme, or $topic_tags (a list: the topic tags as stored that map onto
+-- the chosen topic; a recommendation matches when it carries any of them).
+WITH top AS (
+    SELECT s.recommendation_id, s.council_id, s.council_name, s.challenge_id, s.challenge_month, s.seq,
+           s.number, s.title, s.slippage_days, s.target_date, s.target_precision,
+           s.revised_target, s.revised_target_precision, s.latest_as_of, s.latest_as_of_precision,
+           s.latest_status, s.latest_assessed_by
+    FROM recommendation_status s
+    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), s.council_type))
+      AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR list_contains(CAST($regions AS VARCHAR[]), s.region))
+      AND ($year_from IS NULL OR s.challenge_year >= $year_from)
+      AND ($year_to IS NULL OR s.challenge_year <= $year_to)
+      AND ($council_id IS NULL OR s.council_id = $council_id)
+      AND ($core_theme IS NULL OR s.core_theme = $core_theme)
+      AND ($topic_tags IS NULL OR list_has_any(s.topics, CAST($topic_tags AS VARCHAR[])))
+      AND s.slippage_bucket = 'open_overdue'
+    ORDER BY s.slippage_days DESC, s.council_id, s.challenge_id, s.seq
+    LIMIT $limit
+), words AS (
+    SELECT recommendation_id, status_raw AS latest_status_raw
+    FROM updates
+    WHERE status IS NOT NULL AND recommendation_id IN (SELECT recommendation_id FROM top)
+    QUALIFY row_number() OVER (PARTITION BY recommendation_id ORDER BY as_of DESC NULLS LAST, seq DESC) = 1
+)
+SELECT top.*, words.latest_status_raw
+FROM top
+LEFT JOIN words USING (recommendation_id)
+ORDER BY top.slippage_days DESC, top.council_id, top.challenge_id, top.seq

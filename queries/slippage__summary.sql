@@ -1,0 +1,46 @@
+-- The Slippage page's delivery figures for a selection, aggregated in SQL: one total row (is_total = 1)
+-- and one row per reason slippage cannot be measured (why_not_measured; NULL = measurable), each with
+-- counts of recommendations, with a dated original target, measured, completed on time / late, open and
+-- overdue (with the median days overdue), and, among those with a dated target, how many have a revised
+-- target, were reported complete, or are still open at a dated update. why_not_measured is worded as in
+-- slippage__recommendations.
+-- Optional filters (NULL = no filter; lists empty = no filter): $council_types, $regions, $year_from, $year_to,
+-- $council_id, and the theme: $core_theme, or $topic_tags (a list: the topic tags as stored that map onto
+-- the chosen topic; a recommendation matches when it carries any of them).
+WITH s AS (
+    SELECT s.*,
+           CASE
+               WHEN s.slippage_days IS NOT NULL THEN NULL
+               WHEN s.target_date IS NULL AND s.target_raw IS NOT NULL THEN 'target has no date'
+               WHEN s.target_date IS NULL THEN 'no target recorded'
+               WHEN s.latest_status IS NULL THEN 'no status reported'
+               WHEN s.latest_status = 'superseded' THEN 'superseded'
+               WHEN s.latest_status = 'complete' THEN 'completion date not known'
+               ELSE 'status has no date'
+           END AS why_not_measured,
+           {'c': s.council_id, 'h': s.challenge_id, 's': s.seq} AS row_order
+    FROM recommendation_status s
+    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), s.council_type))
+      AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR list_contains(CAST($regions AS VARCHAR[]), s.region))
+      AND ($year_from IS NULL OR s.challenge_year >= $year_from)
+      AND ($year_to IS NULL OR s.challenge_year <= $year_to)
+      AND ($council_id IS NULL OR s.council_id = $council_id)
+      AND ($core_theme IS NULL OR s.core_theme = $core_theme)
+      AND ($topic_tags IS NULL OR list_has_any(s.topics, CAST($topic_tags AS VARCHAR[])))
+)
+SELECT grouping(why_not_measured) AS is_total, why_not_measured,
+       count(*) AS recommendations,
+       count(target_date) AS with_target,
+       count(slippage_days) AS measured,
+       count(*) FILTER (WHERE slippage_bucket = 'on_time') AS on_time,
+       count(*) FILTER (WHERE slippage_bucket = 'late') AS late,
+       count(*) FILTER (WHERE slippage_bucket = 'open_overdue') AS open_overdue,
+       median(slippage_days) FILTER (WHERE slippage_bucket = 'open_overdue') AS overdue_median_days,
+       count(*) FILTER (WHERE target_date IS NOT NULL AND revised_target IS NOT NULL) AS targeted_revised,
+       count(*) FILTER (WHERE target_date IS NOT NULL AND completed_on IS NOT NULL) AS targeted_done,
+       count(*) FILTER (WHERE target_date IS NOT NULL AND completed_on IS NULL AND latest_as_of IS NOT NULL
+                              AND coalesce(is_open, FALSE)) AS targeted_open,
+       min(row_order) AS first_row
+FROM s
+GROUP BY GROUPING SETS ((), (why_not_measured))
+ORDER BY is_total DESC, recommendations DESC, first_row
