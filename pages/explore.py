@@ -1,8 +1,8 @@
 """Explore and download: any filtered table, shown and downloadable as CSV, Excel or Parquet.
 
 Every filter lives in the URL (?council=brentwood&status=complete&table=updates), so a link reproduces
-the view. The downloads hold exactly the rows shown; ``python -m peer_challenges export`` writes the same
-files through the same code (peer_challenges/export.py).
+the view. The downloads hold exactly the rows that match (the table draws the first 1,000);
+``python -m peer_challenges export`` writes the same files through the same code (peer_challenges/export.py).
 """
 
 from __future__ import annotations
@@ -135,7 +135,7 @@ def _display_frame(df):
 
 ui.header(
     "Explore and download",
-    "Filter any table of the dataset and take away exactly the rows shown, as CSV, Excel (with a data "
+    "Filter any table of the dataset and take away exactly the rows that match, as CSV, Excel (with a data "
     "dictionary, the filters used and the source list) or Parquet. The link in your browser's address bar "
     "reproduces this view.",
 )
@@ -255,7 +255,7 @@ def _xlsx() -> bytes:
                             council_names=council_names)
 
 
-# ---- downloads: exactly the rows above ---------------------------------------------------------
+# ---- downloads: every matching row --------------------------------------------------------------
 too_big_for_excel = total > EXCEL_MAX_ROWS
 st.subheader("Download these rows")
 st.caption(

@@ -139,7 +139,7 @@ with tab_delivery:
     count = (lambda col: int(total[col].iloc[0]) if len(total) else 0)  # noqa: E731
     n_overdue, n_on_time, n_late = count("open_overdue"), count("on_time"), count("late")
     median_overdue = total["overdue_median_days"].iloc[0] if n_overdue else None
-    cols = st.columns(5)
+    cols = st.columns([1.8, 1, 1, 1, 1])  # the first holds "450,404 of 731,629" at national scale
     cols[0].metric("Measurable", f"{m['measured']:,} of {m['recommendations']:,}",
                    help="Recommendations with a dated original target AND a dated completion or progress update.")
     cols[1].metric("Completed on time", f"{n_on_time:,}")
