@@ -320,7 +320,21 @@ else:
     st.caption("Statuses are the council's own (self-reported) unless 'Assessed by' says the peer review team. "
                "Select a recommendation below for its full text, update history and sources.")
 
-    by_rec = {rid: grp for rid, grp in updates.groupby("recommendation_id")}
+    # every update's table row, built once for the challenge in plain Python (small frames of
+    # Arrow-backed strings are slow to slice), then grouped per recommendation, oldest first
+    by_rec: dict[str, list[dict]] = {}
+    for u in updates.to_dict("records"):
+        by_rec.setdefault(u["recommendation_id"], []).append({
+            "As of": date_label(u["as_of"], u["as_of_precision"]),
+            "Status": status_text(u["status"]) if not narrative.missing(u["status"]) else "—",
+            "As written": u["status_raw"] if isinstance(u["status_raw"], str) else "",
+            "RAG": RAG_LABELS.get(u["rag"], "—") if not narrative.missing(u["rag"]) else "—",
+            "Revised target": date_label(u["revised_target"], u["revised_target_precision"])
+            if not narrative.missing(u["revised_target"]) else "—",
+            "Assessed by": ASSESSED_LABELS.get(u["assessed_by"], "") if isinstance(u["assessed_by"], str) else "",
+            "Note": u["note"] if isinstance(u["note"], str) else "",
+            "source_title": u["source_title"], "source_url": u["source_url"],
+        })
     for _, row in recs.iterrows():
         number = "" if narrative.missing(row["number"]) else f"{row['number']}. "
         label = f"{number}{row['title']}"
@@ -346,27 +360,20 @@ else:
             if not narrative.missing(row["record_flag"]):
                 facts.append(f"**Record:** {escape_markdown(RECORD_FLAG_LABELS.get(row['record_flag'], row['record_flag']))}")
             st.markdown("  \n".join(facts))
-            history = by_rec.get(row["recommendation_id"])
-            if history is None or history.empty:
+            history = by_rec.get(row["recommendation_id"], [])
+            if not history:
                 st.caption("No progress update recorded.")
             else:
                 st.markdown("**Update history** (oldest first)")
-                st.table(pd.DataFrame({
-                    "As of": [date_label(d, p) for d, p in zip(history["as_of"], history["as_of_precision"])],
-                    "Status": [status_text(s) if not narrative.missing(s) else "—" for s in history["status"]],
-                    "As written": history["status_raw"].fillna(""),
-                    "RAG": [RAG_LABELS.get(r, "—") if not narrative.missing(r) else "—" for r in history["rag"]],
-                    "Original target": date_label(row["target_date"], row["target_precision"])
-                    if not narrative.missing(row["target_date"]) else "none",
-                    "Revised target": [date_label(d, p) if not narrative.missing(d) else "—"
-                                       for d, p in zip(history["revised_target"], history["revised_target_precision"])],
-                    "Assessed by": history["assessed_by"].map(ASSESSED_LABELS).fillna(""),
-                    "Note": history["note"].fillna(""),
-                }).set_index("As of"))
+                target = (date_label(row["target_date"], row["target_precision"])
+                          if not narrative.missing(row["target_date"]) else "none")
+                st.table(pd.DataFrame(
+                    [{**h, "Original target": target} for h in history], dtype=object,
+                    columns=["As of", "Status", "As written", "RAG", "Original target", "Revised target",
+                             "Assessed by", "Note"],
+                ).set_index("As of"))
             links = {}
-            pairs = [(row["source_title"], row["source_url"])]
-            if history is not None:
-                pairs += list(zip(history["source_title"], history["source_url"]))
+            pairs = [(row["source_title"], row["source_url"])] + [(h["source_title"], h["source_url"]) for h in history]
             for t, u in pairs:
                 if not narrative.missing(t):
                     links[(t, None if narrative.missing(u) else u)] = None
