@@ -1,10 +1,16 @@
 """Themes: which issues peer teams raise, where and when; the recommendations behind any theme; similar
 recommendations at other councils; recommendations repeated at a council's next challenge; and the
-taxonomy that does the tagging. UI only: the figures, shares and similarity live in the package."""
+taxonomy that does the tagging. UI only: the figures, shares and similarity live in the package.
+
+Built for national scale (hundreds of thousands of recommendations): every count is an aggregate from a
+themes__* query, only the first LIST_LIMIT recommendations of a theme are fetched, and the similarity
+index (one vector per distinct wording) with every council's closest repeats is built once per data
+folder (st.cache_resource); a warm run only looks things up."""
 
 from __future__ import annotations
 
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -20,22 +26,134 @@ BREAKDOWN_LABELS = {"none": "All challenges together", "year": "On-site year", "
 SMALL_GROUP = 5  # groups with fewer challenges than this are flagged as fragile
 SOURCE_WORDS = {"curated": "curated (from the source file)", "tagger": "proposed by the keyword tagger",
                 None: "none"}
+# at national scale the page shows the first rows of long lists and says so (the data stays correct: counts
+# are computed over everything in SQL); today's data is far below every cap
+LIST_LIMIT = 1_000       # recommendations listed under a theme
+PICKER_LIMIT = 2_000     # up to this many indexed recommendations one picker lists them all; above, council first
+REPEAT_CARDS = 50        # repeated pairs shown as cards (the data table lists up to TABLE_LIMIT)
+TABLE_LIMIT = 1_000      # rows of the repeated-pairs and repeat-councils tables
 
 
 # ---------------------------------------------------------------- cached resources
 
 
+def _load_index(taxonomy) -> similar.SimilarityIndex:
+    """Every recommendation in the dataset (not only the filtered ones), read narrow: ids and keys per
+    recommendation, each distinct wording once. Uncached queries, so the large intermediate results never
+    enter st.cache_data (the index itself is kept by _similarity)."""
+    recs = ui.query_uncached("themes__similarity_recommendations")
+    features = ui.query_uncached("themes__similarity_features")
+    challenges = ui.query_uncached("themes__similarity_challenges")
+    index = similar.index_from_queries(recs, features, challenges, taxonomy)
+    if index is None:  # two wordings with one hash (vanishingly rare): index the full rows instead
+        index = similar.build_index(ui.query_uncached("themes__recommendations"), taxonomy)
+    return index
+
+
 @st.cache_resource(show_spinner="Building the similarity index…")
 def _similarity(folder: str):
-    """The TF-IDF index over every recommendation in the dataset (not only the filtered ones) and the
-    data-driven repeat threshold. Built once per data folder."""
-    recs = ui.query("themes__recommendations")
+    """The TF-IDF index over every recommendation in the dataset, the data-driven repeat threshold, every
+    council's closest repeats (whatever the threshold) and the recommendation pickers. Built once per data
+    folder; the questions the page asks of it are array look-ups."""
     try:
         taxonomy = ui.taxonomy(folder)
     except Exception:  # a broken taxonomy file must not take the similarity search down with it
         taxonomy = None
-    index = similar.build_index(recs, taxonomy)
-    return index, similar.reference_threshold(index)
+    index = _load_index(taxonomy)
+    threshold = similar.reference_threshold(index)
+    similar.repeat_matches(index)
+    similar.repeat_councils(index)
+    return index, threshold, _pickers(index)
+
+
+def _rank(values: pd.Series) -> np.ndarray:
+    """A sort key: each value's rank in sorted order, missing values last."""
+    codes, uniques = pd.factorize(values.astype(object), sort=True)
+    return np.where(codes < 0, len(uniques), codes)
+
+
+def _pickers(index: similar.SimilarityIndex) -> dict:
+    """What the recommendation picker lists (by council name, challenge, number): every indexed
+    recommendation when there are few (ids, labels), else the councils by name and, per council, its
+    recommendations (rows of index.frame). council_first: each council's first recommendation."""
+    out = {"large": len(index) > PICKER_LIMIT, "ids": [], "labels": {}, "councils": [], "council_names": {},
+           "council_rows": {}, "council_first": {}}
+    if not len(index):
+        return out
+    frame = index.frame
+    order = np.lexsort((_rank(frame["seq"]), _rank(frame["challenge_month"]), _rank(frame["council_name"])))
+    council_ids = frame["council_id"].to_numpy(dtype=object)
+    if not out["large"]:
+        rows = index.rows(order)
+        out["ids"] = rows["recommendation_id"].tolist()
+        out["labels"] = _rec_labels(rows, with_council=True)
+        for rid, council in zip(out["ids"], council_ids[order]):
+            out["council_first"].setdefault(council, rid)
+        return out
+    # group the picker order by council (stable: each council's rows stay in picker order)
+    codes = index.councils[order]
+    grouped = order[np.argsort(codes, kind="stable")]
+    grouped_codes = index.councils[grouped]
+    starts = np.flatnonzero(np.r_[True, grouped_codes[1:] != grouped_codes[:-1]])
+    ends = np.r_[starts[1:], len(grouped)]
+    firsts = grouped[starts]
+    first_ids = index.ids_at(firsts)
+    councils = council_ids[firsts].tolist()
+    out["council_rows"] = {c: grouped[a:b] for c, a, b in zip(councils, starts, ends)}
+    out["council_first"] = dict(zip(councils, first_ids))
+    names = dict(zip(councils, frame["council_name"].to_numpy(dtype=object)[firsts].tolist()))
+    out["council_names"] = names
+    out["councils"] = sorted(councils, key=lambda c: (str(names.get(c, c)), c))
+    return out
+
+
+def _rec_labels(rows: pd.DataFrame, with_council: bool) -> dict:
+    return {r: (f"{c} {m} · " if with_council else f"{m} · ") + f"{n if isinstance(n, str) and n else '#' + str(s)} · {short(t, 80)}"
+            for r, c, m, n, s, t in zip(rows["recommendation_id"], rows["council_name"], rows["challenge_month"],
+                                        rows["number"], rows["seq"], rows["title"])}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _council_picker(folder: str, council_id: str) -> tuple[list, dict]:
+    """A council's indexed recommendations (ids, labels) for the two-step picker."""
+    index, _, pickers = _similarity(folder)
+    rows = index.rows(pickers["council_rows"].get(council_id, np.zeros(0, dtype=np.int64)))
+    return rows["recommendation_id"].tolist(), _rec_labels(rows, with_council=False)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _similar_hits(folder: str, seed: str) -> pd.DataFrame:
+    index, _, _ = _similarity(folder)
+    return similar.similar_to(index, seed, k=5, topic_labels=_topic_labels(folder))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _seed_row(folder: str, seed: str) -> dict:
+    index, _, _ = _similarity(folder)
+    return index.rows([index.position(seed)]).iloc[0].to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _repeats(folder: str, threshold: float) -> dict:
+    """The flagged repeats at ``threshold``: how many, at how many councils, the first TABLE_LIMIT pairs
+    (strongest first) and the repeat councils' summary (first TABLE_LIMIT councils)."""
+    index, _, _ = _similarity(folder)
+    flagged = similar.flagged_repeats(index, threshold)
+    councils = similar.repeat_councils(index)
+    per_council = np.bincount(flagged["council"].to_numpy(), minlength=int(index.councils.max()) + 1 if len(index) else 0)
+    shown = councils.head(TABLE_LIMIT)
+    summary = pd.DataFrame({
+        "Council": shown["council_name"].tolist(),
+        "Challenges with recommendations recorded": [", ".join(m if isinstance(m, str) else str(m) for m in ms)
+                                                      for ms in shown["months"]],
+        "Later recommendations flagged as repeats": per_council[shown["council"].to_numpy(dtype=np.int64)].astype(int)
+        if len(shown) else [],
+    })
+    return {
+        "n_flag": len(flagged), "n_flag_councils": int((per_council > 0).sum()), "n_councils": len(councils),
+        "pairs": similar.repeat_rows(index, flagged.head(TABLE_LIMIT), _topic_labels(folder)),
+        "summary": summary,
+    }
 
 
 def _topic_labels(folder: str) -> dict:
@@ -69,19 +187,25 @@ ui.header(
 )
 filters = ui.shared_filters()
 params = ui.filter_params(filters)
-recs = ui.query("themes__recommendations", **params)
-coverage = ui.query("themes__challenge_coverage", **params)
 labels = _topic_labels(folder)
 try:
     taxonomy = ui.taxonomy(folder)
 except Exception as err:  # the page still works on the labels stored in the data
     taxonomy = None
     st.warning(f"The taxonomy file could not be read, so topic names are shown as stored: {err}", icon="⚠️")
-recs["topics"] = ac.topic_lists(recs["topics"], taxonomy)
-
-n_recs = len(recs)
-n_with = recs["challenge_id"].nunique()
+# topic tags as stored -> the taxonomy's topic ids (unknown tags kept as they are), applied in SQL
+tag_from = ui.query("themes__topic_tags")["tag"].tolist()
+tag_to = [(taxonomy.canonical_topic(t) if taxonomy is not None else None) or t for t in tag_from]
+theme_params = {**params, "tag_from": tag_from, "tag_to": tag_to, "not_tagged": ac.NOT_TAGGED}
+# every count on this page is an aggregate computed in SQL over all the selected recommendations
+counts = ui.query("themes__theme_shares", **theme_params)
+coverage = ui.query("themes__challenge_coverage", **params)
+totals = counts[(counts["breakdown"] == "none") & (counts["level"] == "all")]
+n_recs = int(totals["recommendations"].sum())
+n_with = int(totals["challenges"].sum())
+n_councils = int(totals["councils"].sum())
 n_challenges = int(coverage["challenges"].sum()) if len(coverage) else 0
+pooled_by_level = {level: ac.theme_shares_from_counts(counts, level, None) for level in LEVELS}
 st.caption(f"Showing: {ui.describe_filters(filters)}.")
 
 if n_challenges == 0:
@@ -94,7 +218,7 @@ c1.metric("Recommendations recorded", f"{n_recs:,}")
 c2.metric("Challenges with recommendations recorded", f"{n_with:,} of {n_challenges:,}",
           help="Most challenges in the dataset have dates only. Shares on this page are over the challenges "
                "with at least one recommendation recorded.")
-c3.metric("Councils", f"{recs['council_id'].nunique():,}", help="Councils with recommendations recorded.")
+c3.metric("Councils", f"{n_councils:,}", help="Councils with recommendations recorded.")
 
 if n_recs == 0:
     st.info(f"None of the {n_challenges:,} challenges in this selection has recommendations recorded yet, so "
@@ -102,15 +226,16 @@ if n_recs == 0:
     st.stop()
 
 st.caption(
-    f"**Read shares as 'of the {n_with} challenges with recommendations recorded'**, not of all {n_challenges} "
+    f"**Read shares as 'of the {n_with:,} challenges with recommendations recorded'**, not of all {n_challenges:,} "
     "challenges: for the others we hold dates but not the report's recommendations. Core elements and topics "
     "are mostly curated by hand; see *How tagging works*."
 )
 
-core_names = [t for t in ac.CORE_THEME_ORDER if t in set(recs["core_theme"].dropna())]
-if recs["core_theme"].isna().any():
+core_present = set(pooled_by_level["core"]["theme"])
+core_names = [t for t in ac.CORE_THEME_ORDER if t in core_present]
+if ac.NOT_TAGGED in core_present:
     core_names.append(ac.NOT_TAGGED)
-topic_ids = sorted({t for ts in recs["topics"] for t in ts}, key=lambda t: labels.get(t, t).lower())
+topic_ids = sorted(pooled_by_level["topic"]["theme"], key=lambda t: labels.get(t, t).lower())
 
 
 def theme_name(level: str, theme: str) -> str:
@@ -127,15 +252,27 @@ def fmt(opt: str) -> str:
     return f"Core element: {value}" if kind == "core" else f"Topic: {labels.get(value, value)}"
 
 
-index, ref_threshold = _similarity(folder)
-sim_frame = index.frame.sort_values(["council_name", "challenge_month", "seq"]) if len(index) else index.frame
-rec_ids = sim_frame["recommendation_id"].tolist() if len(index) else []
-default_rec = next((r for r in ("breckland-2022-06-r01",) if r in index), rec_ids[0] if rec_ids else None)
+index, ref_threshold, pickers = _similarity(folder)
+# the recommendation compared first: the one in the link (?rec=), else the first of the council in the link
+# (?council=), else Breckland's finance recommendation, else the first listed
+url_council = st.query_params.get("council")
+if not len(index):
+    default_rec = None
+elif url_council in pickers["council_first"]:
+    default_rec = pickers["council_first"][url_council]
+elif "breckland-2022-06-r01" in index:
+    default_rec = "breckland-2022-06-r01"
+elif pickers["ids"]:
+    default_rec = pickers["ids"][0]
+else:
+    default_rec = pickers["council_first"][pickers["councils"][0]]
+rec_ids = pickers["ids"]
+council_rows = pickers["council_rows"]
 ui.url_choice("th_theme", "theme", theme_options, "all", "theme")
-if rec_ids:
-    ui.url_choice("th_rec", "rec", rec_ids, default_rec, "recommendation")
+if len(index):
+    ui.url_choice("th_rec", "rec", index, default_rec, "recommendation")
 TABS = ["What recurs", "Councils × themes", "Recommendations by theme", "Similar and repeated", "How tagging works"]
-opening = ("Similar and repeated" if st.query_params.get("rec") in rec_ids else
+opening = ("Similar and repeated" if st.query_params.get("rec") in index else
            "Recommendations by theme" if st.query_params.get("theme") in theme_options[1:] else None)
 tab_share, tab_council, tab_list, tab_similar, tab_tagging = st.tabs(TABS, default=opening)
 
@@ -146,7 +283,7 @@ with tab_share:
     by_key = right.selectbox("Break down by", list(BREAKDOWNS), format_func=BREAKDOWN_LABELS.get, key="th_by")
     by = BREAKDOWNS[by_key]
     what = "core element" if level == "core" else "topic"
-    pooled = ac.theme_shares(recs, level, None)
+    pooled = pooled_by_level[level]
     headline = ac.shares_headline(pooled, labels if level == "topic" else None, what)
     name_map = labels if level == "topic" else None
     if by is None:
@@ -157,7 +294,7 @@ with tab_share:
         note = None if level == "core" else (f"The 20 most often raised of {pooled['theme'].nunique()} topics; "
                                              "all are in the data table.")
     else:
-        shares = ac.theme_shares(recs, level, by)
+        shares = ac.theme_shares_from_counts(counts, level, by)
         order = pooled["theme"].tolist() if level == "core" else pooled["theme"].head(15).tolist()
         shares_view = shares[shares["theme"].isin(order)]
         top = pooled.iloc[0]["theme"]
@@ -195,27 +332,26 @@ with tab_share:
 with tab_council:
     left, right = st.columns(2)
     level2 = left.radio("Theme level", list(LEVELS), format_func=LEVELS.get, horizontal=True, key="th_level_council")
-    n_councils = recs["council_id"].nunique()
     top_n = right.slider("Councils shown (most recommendations recorded first)", 5, max(5, min(60, n_councils)),
                          min(20, max(5, n_councils)), key="th_top_n") if n_councils > 5 else n_councils
-    counts = ac.council_theme_counts(recs, level2, top_n)
+    grid = ui.query("themes__council_theme_counts", level=level2, top_n=int(top_n), **theme_params)
     if level2 == "topic":
-        keep = counts.groupby("theme")["recommendations"].sum().sort_values(ascending=False).head(12).index
-        counts = counts[counts["theme"].isin(keep)]
-    busiest = counts.groupby(["council_name", "theme"])["recommendations"].sum().sort_values(ascending=False)
+        keep = grid.groupby("theme")["recommendations"].sum().sort_values(ascending=False).head(12).index
+        grid = grid[grid["theme"].isin(keep)]
+    busiest = grid.groupby(["council_name", "theme"])["recommendations"].sum().sort_values(ascending=False)
     if len(busiest):
         (c_name, c_theme), c_n = busiest.index[0], int(busiest.iloc[0])
-        spread = counts[counts["recommendations"] > 0].groupby("theme")["council_id"].nunique().sort_values(ascending=False)
-        title2 = (f"{theme_name(level2, spread.index[0])} comes up at {spread.iloc[0]} of these {counts['council_id'].nunique()} "
+        spread = grid[grid["recommendations"] > 0].groupby("theme")["council_id"].nunique().sort_values(ascending=False)
+        title2 = (f"{theme_name(level2, spread.index[0])} comes up at {spread.iloc[0]} of these {grid['council_id'].nunique()} "
                   f"councils; the most on one theme is {c_n} at {c_name} ({theme_name(level2, c_theme)})")
     else:
         title2 = "No recommendations to map"
-    fig2 = ac.council_theme_heatmap(counts, title2, labels if level2 == "topic" else None)
+    fig2 = ac.council_theme_heatmap(grid, title2, labels if level2 == "topic" else None)
     ui.show_chart(
         fig2,
         "Heat map of councils (rows, with their number of recommendations recorded in brackets) against themes "
         "(columns); each cell prints the number of that council's recommendations on the theme; blank = none.",
-        counts.assign(theme=counts["theme"].map(lambda t: theme_name(level2, t))).rename(columns={
+        grid.assign(theme=grid["theme"].map(lambda t: theme_name(level2, t))).rename(columns={
             "council_name": "Council", "theme": "Theme", "recommendations": "Recommendations",
             "council_total": "Council's recommendations recorded"}).drop(columns=["council_id"]),
         note=(f"The {top_n} councils with most recommendations recorded in this selection"
@@ -228,23 +364,33 @@ with tab_list:
     chosen = st.selectbox("Theme", theme_options, format_func=fmt, key="th_theme",
                           help="A core element or a topic. The link in your browser's address bar keeps the choice.")
     ui.write_url("th_theme", "theme", chosen, "all")
-    view = recs
+    list_params = {"core_theme": None, "topic_tags": None}
+    n_view, n_view_challenges, n_view_councils = n_recs, n_with, n_councils
     if chosen != "all":
         kind, value = chosen.split(":", 1)
         if kind == "core":
-            view = recs[recs["core_theme"].fillna(ac.NOT_TAGGED) == value]
+            list_params["core_theme"] = value
         else:
-            view = recs[recs["topics"].map(lambda ts: value in ts)]
+            list_params["topic_tags"] = [t for t, tid in zip(tag_from, tag_to) if tid == value]
+        row = pooled_by_level[kind if kind == "core" else "topic"].set_index("theme").loc[value]
+        n_view, n_view_challenges, n_view_councils = (int(row["recommendations"]), int(row["challenges"]),
+                                                      int(row["councils"]))
+    view = ui.query("themes__theme_recommendations", limit=LIST_LIMIT, not_tagged=ac.NOT_TAGGED, **list_params,
+                    **params)
+    view["topics"] = ac.topic_lists(view["topics"], taxonomy)
     if chosen.startswith("topic:") and taxonomy is not None and chosen[6:] in taxonomy.topics:
         t = taxonomy.topics[chosen[6:]]
         st.caption(f"{escape_markdown(t.label)}: {escape_markdown(t.description)} Usual core element: "
                    f"{escape_markdown(t.core_theme)}. Keywords: {escape_markdown(', '.join(t.keywords[:12]))}"
                    + ("…" if len(t.keywords) > 12 else "") + " (see *How tagging works*).")
     st.markdown(
-        f"**{len(view):,} of {n_recs:,} recommendations** · from {view['challenge_id'].nunique():,} of the {n_with:,} "
-        f"challenges with recommendations recorded ({ac.pct(view['challenge_id'].nunique() / n_with)}) · "
-        f"{view['council_id'].nunique():,} councils"
+        f"**{n_view:,} of {n_recs:,} recommendations** · from {n_view_challenges:,} of the {n_with:,} "
+        f"challenges with recommendations recorded ({ac.pct(n_view_challenges / n_with)}) · "
+        f"{n_view_councils:,} councils"
     )
+    if n_view > len(view):
+        st.caption(f"Showing the first {len(view):,} of {n_view:,} (by council and challenge); the *Explore and "
+                   "download* page downloads them all.")
     table3 = pd.DataFrame({
         "Council": view["council_name"],
         "Challenge": view["challenge_month"],
@@ -274,23 +420,40 @@ with tab_similar:
     if len(index) == 0:
         st.info("No recommendation has wording to compare yet.", icon="🔍")
     else:
-        frame = sim_frame
-        labels_by_id = {r: f"{c} {m} · {n if isinstance(n, str) and n else '#' + str(s)} · {short(t, 80)}"
-                        for r, c, m, n, s, t in zip(frame["recommendation_id"], frame["council_name"],
-                                                    frame["challenge_month"], frame["number"], frame["seq"], frame["title"])}
-        if st.session_state.get("th_rec") not in rec_ids:
+        if st.session_state.get("th_rec") not in index:
             st.session_state["th_rec"] = default_rec
-        seed = st.selectbox("Recommendation", rec_ids, format_func=labels_by_id.get, key="th_rec",
-                            help="Type a council or a few words to search. Searches all recommendations in the "
-                                 "dataset, whatever the sidebar filters.")
+        if pickers["large"]:
+            # national scale: too many recommendations for one list, so pick the council first
+            st.caption(f"{len(index):,} recommendations can be compared: choose a council, then one of its "
+                       "recommendations.")
+            names = pickers["council_names"]
+            rec_council = str(index.frame["council_id"].iat[index.position(st.session_state["th_rec"])])
+            if (st.session_state.get("th_rec_council") not in council_rows
+                    or (st.session_state["th_rec"] != st.session_state.get("_th_rec_seen")
+                        and rec_council != st.session_state.get("th_rec_council"))):
+                st.session_state["th_rec_council"] = rec_council  # the recommendation changed (e.g. a link)
+            council = st.selectbox("Council", pickers["councils"], format_func=names.get, key="th_rec_council",
+                                   help="Type a few letters of the council's name to search.")
+            rec_ids, rec_labels = _council_picker(folder, council)
+            if st.session_state["th_rec"] not in rec_ids:
+                st.session_state["th_rec"] = rec_ids[0]
+            seed = st.selectbox("Recommendation", rec_ids, format_func=rec_labels.get, key="th_rec",
+                                help="Type a few words to search this council's recommendations. Similar ones are "
+                                     "searched for among all recommendations in the dataset, whatever the sidebar "
+                                     "filters.")
+            st.session_state["_th_rec_seen"] = seed
+        else:
+            seed = st.selectbox("Recommendation", rec_ids, format_func=pickers["labels"].get, key="th_rec",
+                                help="Type a council or a few words to search. Searches all recommendations in the "
+                                     "dataset, whatever the sidebar filters.")
         ui.write_url("th_rec", "rec", seed, default_rec)
-        seed_row = frame.set_index("recommendation_id").loc[seed]
+        seed_row = _seed_row(folder, seed)
         text = seed_row["text"] if isinstance(seed_row.get("text"), str) else None
         st.markdown(f"**{escape_markdown(seed_row['council_name'])} ({seed_row['challenge_month']})** — "
                     f"{escape_markdown(seed_row['title'])}")
         if text and text != seed_row["title"]:
             st.caption(f"Full text: {escape_markdown(text)}")
-        hits = similar.similar_to(index, seed, k=5, topic_labels=labels)
+        hits = _similar_hits(folder, seed)
         if hits.empty:
             st.info("No recommendation at another council shares wording or topics with this one.", icon="🔍")
         else:
@@ -329,9 +492,8 @@ with tab_similar:
             )
 
     st.subheader("Repeated recommendations")
-    all_recs = index.frame
-    repeat_councils = similar.councils_with_repeat_challenges(all_recs)
-    if repeat_councils.empty:
+    n_repeat_councils = len(similar.repeat_councils(index))
+    if n_repeat_councils == 0:
         st.info("No council has two or more challenges with recommendations recorded, so repeats cannot be checked.",
                 icon="🔍")
     else:
@@ -344,39 +506,35 @@ with tab_similar:
             "Flag a pair when similarity is at least", 0.10, 0.80, float(ref_threshold), 0.01, key="th_repeat_threshold",
             help=f"Default {ref_threshold:.2f}: see 'Why this threshold' below.",
         )
-        pairs = similar.repeated_recommendations(index, threshold, topic_labels=labels)
-        names = all_recs.drop_duplicates("council_id").set_index("council_id")["council_name"]
-        month = all_recs.drop_duplicates("challenge_id").set_index("challenge_id")["challenge_month"]
-        per_council = pairs.groupby("council_id").size()
-        summary = pd.DataFrame({
-            "Council": [names.get(c, c) for c in repeat_councils["council_id"]],
-            "Challenges with recommendations recorded": [", ".join(month.get(x, x) for x in ch)
-                                                          for ch in repeat_councils["challenges"]],
-            "Later recommendations flagged as repeats": [int(per_council.get(c, 0)) for c in repeat_councils["council_id"]],
-        })
-        n_flag = len(pairs)
+        repeats = _repeats(folder, round(float(threshold), 2))
+        pairs, n_flag = repeats["pairs"], repeats["n_flag"]
         st.markdown(
-            f"#### {n_flag} later recommendation{'s' if n_flag != 1 else ''} closely "
+            f"#### {n_flag:,} later recommendation{'s' if n_flag != 1 else ''} closely "
             f"match{'es' if n_flag == 1 else ''} one from the same council's earlier challenge "
-            f"({pairs['council_id'].nunique()} of {len(repeat_councils)} councils with repeat challenges)"
+            f"({repeats['n_flag_councils']:,} of {n_repeat_councils:,} councils with repeat challenges)"
         )
         if n_flag:
-            for _, p in pairs.iterrows():
+            if n_flag > REPEAT_CARDS:
+                st.caption(f"The {REPEAT_CARDS} closest pairs are shown here; *Show the data* lists "
+                           + (f"the first {len(pairs):,} of all {n_flag:,}." if n_flag > len(pairs) else f"all {n_flag:,}."))
+            for _, p in pairs.head(REPEAT_CARDS).iterrows():
                 with st.container(border=True):
                     st.markdown(
-                        f"**{escape_markdown(names.get(p['council_id'], p['council_id']))}** · similarity "
+                        f"**{escape_markdown(p['council_name'])}** · similarity "
                         f"**{p['similarity']:.2f}** · in common: {escape_markdown(p['shared']) or '–'}\n\n"
-                        f"- **{month.get(p['earlier_challenge_id'], '')}:** {escape_markdown(p['earlier_title'])}\n"
-                        f"- **{month.get(p['later_challenge_id'], '')}:** {escape_markdown(p['later_title'])} "
-                        f"([council page]({ui.council_link(p['council_id'], month.get(p['later_challenge_id']))}))"
+                        f"- **{p['earlier_challenge_month']}:** {escape_markdown(p['earlier_title'])}\n"
+                        f"- **{p['later_challenge_month']}:** {escape_markdown(p['later_title'])} "
+                        f"([council page]({ui.council_link(p['council_id'], p['later_challenge_month'])}))"
                     )
             with st.expander("Show the data"):
+                if n_flag > len(pairs):
+                    st.caption(f"Showing the {len(pairs):,} closest of {n_flag:,} pairs.")
                 st.dataframe(
                     pd.DataFrame({
-                        "Council": [names.get(c, c) for c in pairs["council_id"]],
-                        "Earlier": [month.get(c, c) for c in pairs["earlier_challenge_id"]],
+                        "Council": pairs["council_name"],
+                        "Earlier": pairs["earlier_challenge_month"],
                         "Earlier recommendation": pairs["earlier_title"],
-                        "Later": [month.get(c, c) for c in pairs["later_challenge_id"]],
+                        "Later": pairs["later_challenge_month"],
                         "Later recommendation": pairs["later_title"],
                         "Similarity": pairs["similarity"],
                         "In common": pairs["shared"],
@@ -386,7 +544,10 @@ with tab_similar:
         else:
             st.info("No pair reaches this threshold. Lower it to see weaker matches.", icon="🔍")
         with st.expander("Councils with two or more challenges with recommendations recorded"):
-            st.dataframe(summary, hide_index=True)
+            if n_repeat_councils > len(repeats["summary"]):
+                st.caption(f"Showing the first {len(repeats['summary']):,} of {n_repeat_councils:,} councils "
+                           "(by council id).")
+            st.dataframe(repeats["summary"], hide_index=True)
         with st.expander("Why this threshold"):
             st.markdown(
                 f"Recommendations made to **different** councils cannot be repeats of each other, so their "
@@ -396,6 +557,8 @@ with tab_similar:
                 f"pairs. Reading the pairs ranked by score supports the line: above it, pairs on inspection "
                 f"restate the same issue (e.g. Colchester's priorities in 2014 and 2022); below it unrelated pairs "
                 f"that merely share a word or a broad topic start to appear. Recomputed whenever the data changes."
+                + (" With this many recommendations the percentile is estimated from a fixed sample of "
+                   f"{similar._SAMPLE_PAIRS:,} pairs." if len(index) > similar._EXACT_PAIRS_UP_TO else "")
             )
 
 # ---------------------------------------------------------------- 5. taxonomy and label sources
@@ -406,19 +569,20 @@ with tab_tagging:
         "people who recorded each challenge are **curated**; where a source file gave none, the keyword tagger "
         "**proposed** one from the taxonomy's keywords. A curated label always wins."
     )
+    sources = ui.query("themes__label_sources", **params).iloc[0]
     src_counts = pd.DataFrame({
         "Label": ["Core element", "Topics"],
-        "Curated": [int((recs["core_theme_source"] == "curated").sum()), int((recs["topics_source"] == "curated").sum())],
-        "Proposed by the tagger": [int(recs["core_theme_source"].notna().sum() - (recs["core_theme_source"] == "curated").sum()),
-                                   int(recs["topics_source"].notna().sum() - (recs["topics_source"] == "curated").sum())],
-        "None": [int(recs["core_theme_source"].isna().sum()), int(recs["topics_source"].isna().sum())],
+        "Curated": [int(sources["core_curated"]), int(sources["topics_curated"])],
+        "Proposed by the tagger": [int(sources["core_labelled"] - sources["core_curated"]),
+                                   int(sources["topics_labelled"] - sources["topics_curated"])],
+        "None": [int(sources["core_none"]), int(sources["topics_none"])],
     })
     st.markdown(f"#### Of the {n_recs:,} recommendations in this selection, "
                 f"{src_counts.at[0, 'Curated']:,} have a curated core element and "
                 f"{src_counts.at[0, 'Proposed by the tagger']:,} a proposed one")
     st.dataframe(src_counts, hide_index=True)
     if taxonomy is not None:
-        tagged = recs.explode("topics").groupby("topics")["recommendation_id"].nunique()
+        tagged = pooled_by_level["topic"].set_index("theme")["recommendations"]
         tax_table = pd.DataFrame([{
             "Topic": t.label, "Core element it usually belongs to": t.core_theme,
             "Recommendations (this selection)": int(tagged.get(t.id, 0)), "Keywords": len(t.keywords),

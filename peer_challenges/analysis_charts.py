@@ -167,6 +167,38 @@ def theme_shares(recs: pd.DataFrame, level: str, by: str | None = None) -> pd.Da
     return out[cols].sort_values(["group", "share", "theme"], ascending=[True, False, True]).reset_index(drop=True)
 
 
+def theme_shares_from_counts(counts: pd.DataFrame, level: str, by: str | None = None) -> pd.DataFrame:
+    """theme_shares(recs, level, by) from the aggregates of the themes__theme_shares query (columns
+    breakdown, grp, level, theme, challenges, recommendations, councils; level 'all' rows are the
+    denominators), so the page never holds the recommendations themselves. Same columns, rows and order;
+    groups of the on-site year breakdown are whole numbers."""
+    cols = ["group", "theme", "challenges", "recommendations", "councils", "challenges_with_recommendations", "share"]
+    if level not in ("core", "topic"):
+        raise ValueError(f"level must be 'core' or 'topic', not {level!r}")
+    part = counts[counts["breakdown"] == (by or "none")]
+    denom_rows = part[part["level"] == "all"]
+    if denom_rows.empty:
+        return pd.DataFrame(columns=cols)
+    group = denom_rows["grp"].astype(int) if by == "challenge_year" else denom_rows["grp"].astype(object)
+    denom = pd.Series(denom_rows["challenges"].to_numpy(), index=pd.Index(group.to_numpy(), name="group"),
+                      name="challenges_with_recommendations").sort_index()
+    # every theme of the level raised anywhere in the selection, as theme_shares lists them
+    pooled = counts[(counts["breakdown"] == "none") & (counts["level"] == level)]
+    themes = sorted(pooled["theme"].unique())
+    rows = part[part["level"] == level]
+    rows_group = rows["grp"].astype(int) if by == "challenge_year" else rows["grp"].astype(object)
+    found = pd.DataFrame({"challenges": rows["challenges"].to_numpy(), "recommendations": rows["recommendations"].to_numpy(),
+                          "councils": rows["councils"].to_numpy()},
+                         index=pd.MultiIndex.from_arrays([rows_group.to_numpy(), rows["theme"].to_numpy()],
+                                                         names=["group", "theme"]))
+    full = pd.MultiIndex.from_product([denom.index, themes], names=["group", "theme"])
+    out = found.reindex(full, fill_value=0).reset_index().join(denom, on="group")
+    for col in ("challenges", "recommendations", "councils", "challenges_with_recommendations"):
+        out[col] = out[col].astype("int64")
+    out["share"] = out["challenges"] / out["challenges_with_recommendations"]
+    return out[cols].sort_values(["group", "share", "theme"], ascending=[True, False, True]).reset_index(drop=True)
+
+
 def shares_headline(shares: pd.DataFrame, labels: dict | None = None, what: str = "theme") -> str:
     """'Finance and budgets was raised in 62% of the 90 challenges with recommendations recorded – more
     than any other topic' (over all groups pooled: pass theme_shares(by=None))."""
