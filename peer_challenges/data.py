@@ -34,6 +34,8 @@ def connect(data: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     """A new in-memory DuckDB connection with one view per table in the data folder."""
     folder = Path(data) if data else default_data_dir()
     conn = duckdb.connect(":memory:")
+    # give memory a finished query freed back to the operating system (the app is a long-lived process)
+    conn.execute("SET allocator_background_threads = true")
     for table in ALL_TABLES:
         path = folder / f"{table}.parquet"
         if not path.exists():
