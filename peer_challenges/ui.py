@@ -32,9 +32,10 @@ def _cached_query(folder: str, name: str, params: tuple) -> pd.DataFrame:
 
 
 def query(name: str, **params) -> pd.DataFrame:
-    """Run a named query through the caches. Returns a copy, so callers may modify it."""
+    """Run a named query through the caches. Callers may modify the frame: st.cache_data hands each call
+    its own copy (unpickled from the cache), so no further copy is made here."""
     folder = str(data_dir())
-    return _cached_query(folder, name, tuple(sorted(params.items()))).copy()
+    return _cached_query(folder, name, tuple(sorted(params.items())))
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -108,12 +109,19 @@ def _int_param(key: str) -> int | None:
 
 
 def year_bounds() -> tuple[int, int]:
-    info = query("app__dataset_info")
-    lo, hi = info["first_year"].iloc[0], info["last_year"].iloc[0]
-    if pd.isna(lo) or pd.isna(hi):
+    """First and last on-site year in the data (this year when none is known)."""
+    lo, hi = _dataset_years(str(data_dir()))
+    if lo is None or hi is None:
         this = dt.date.today().year
         return this, this
-    return int(lo), int(hi)
+    return lo, hi
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _dataset_years(folder: str) -> tuple[int | None, int | None]:
+    info = _cached_query(folder, "app__dataset_info", ())
+    lo, hi = info["first_year"].iloc[0], info["last_year"].iloc[0]
+    return (None if pd.isna(lo) else int(lo)), (None if pd.isna(hi) else int(hi))
 
 
 def shared_filters() -> dict:
