@@ -2,7 +2,7 @@
 -- recommendation_status (zeros where none are recorded) and its latest council-wide progress snapshot,
 -- so council-level and cross-council summaries need not re-read every recommendation.
 -- Definitions as in recommendation_status; completion rate = complete / (recommendations_with_status -
--- superseded). The latest snapshot is the one with the latest as_of (undated count as the earliest).
+-- superseded). is_latest_of_council marks each council's most recent challenge. The latest snapshot is the one with the latest as_of (undated count as the earliest).
 WITH recs AS (
     SELECT challenge_id,
            count(*) AS recommendations,
@@ -25,6 +25,10 @@ snap AS (
     QUALIFY row_number() OVER (PARTITION BY challenge_id ORDER BY as_of DESC NULLS LAST, snapshot_id DESC) = 1
 )
 SELECT c.challenge_id, c.council_id, co.council_type, co.region, c.challenge_month,
+       -- the council's most recent challenge by on-site date (undated counts as the oldest; ties: later id)
+       row_number() OVER (PARTITION BY c.council_id ORDER BY c.onsite_start DESC NULLS LAST, c.challenge_id DESC) = 1
+           AS is_latest_of_council,
+       count(*) OVER (PARTITION BY c.council_id) AS challenges_of_council,
        CAST(substr(c.challenge_month, 1, 4) AS INTEGER) AS challenge_year,
        c.onsite_start, c.progress_review_onsite, c.recommendations_total,
        coalesce(r.recommendations, 0) AS recommendations,
