@@ -63,16 +63,13 @@ def show_chart(fig, alt: str):
 
 
 # ---- which council and challenge -----------------------------------------------------------------
-councils = ui.query("council__list")
-names = dict(zip(councils["council_id"].tolist(), councils["name"].tolist()))
-ids = councils["council_id"].tolist()
-
 raw_council = st.query_params.get("council")
 if raw_council is not None:
     raw_council = raw_council.strip()
+known_raw = bool(raw_council) and raw_council in ui.council_names([raw_council])
 if "council_pick" not in st.session_state or raw_council != st.session_state.get("council_url_seen"):
     st.session_state["council_url_seen"] = raw_council
-    st.session_state["council_pick"] = raw_council if raw_council in names else None
+    st.session_state["council_pick"] = raw_council if known_raw else None
     st.session_state.pop("challenge_pick", None)
     st.session_state.pop("challenge_url_seen", None)
 
@@ -91,14 +88,18 @@ def _council_picked() -> None:
 
 
 council_id = st.session_state["council_pick"]
-st.set_page_config(page_title=f"{names[council_id]} · Peer Challenge Explorer" if council_id
+picked = ui.query("council__list", council_id=council_id) if council_id else None
+st.set_page_config(page_title=f"{picked['name'].iloc[0]} · Peer Challenge Explorer" if council_id
                    else "Council · Peer Challenge Explorer")
-bad_value = bool(raw_council) and raw_council not in names
+bad_value = bool(raw_council) and not known_raw
 
 if council_id is None:
     st.title("Council peer challenges")
 
 if bad_value:
+    everyone = ui.query("council__list")  # every council, to suggest the nearest (only for a bad link)
+    names = dict(zip(everyone["council_id"].tolist(), everyone["name"].tolist()))
+    ids = everyone["council_id"].tolist()
     lowered = {n.lower(): cid for cid, n in names.items()}
     guess = raw_council.lower()
     matches = difflib.get_close_matches(guess, ids, n=5, cutoff=0.6)
@@ -120,6 +121,7 @@ if bad_value:
     for cid in suggestions:
         st.page_link("pages/council.py", label=names[cid], query_params={"council": cid}, icon="🏛️")
 
+ids, names = ui.council_options("council_search", [council_id] if council_id else [])
 st.selectbox(
     "Choose a council", ids, index=None, key="council_pick", format_func=names.get,
     placeholder="Type to search for a council by name", on_change=_council_picked,
@@ -127,19 +129,20 @@ st.selectbox(
 )
 
 if council_id is None:
-    if not ids:
+    n_councils = ui.council_count()
+    if not n_councils:
         st.info("The dataset holds no councils yet. The About page explains how to add one.", icon="📭")
     elif not bad_value:
         st.info(
             f"Choose a council above to see its peer challenge: every recommendation with its status, target and "
             f"slippage, a plain-English summary and how it compares with similar councils. "
-            f"{plural(len(ids), 'council')} are covered; the Overview lists them all.",
+            f"{plural(n_councils, 'council')} are covered; the Overview lists them all.",
             icon="🏛️",
         )
         st.page_link("pages/overview.py", label="Back to the overview", icon="🏠")
     st.stop()
 
-council = councils.set_index("council_id").loc[council_id]
+council = picked.set_index("council_id").loc[council_id]
 challenges = ui.query("council__challenges", council_id=council_id)
 keys = list(challenges["challenge_key"])
 raw_challenge = st.query_params.get("challenge")

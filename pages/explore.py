@@ -7,6 +7,7 @@ the view. The downloads hold exactly the rows that match (the table draws the fi
 
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from peer_challenges import dictionary as dd
@@ -40,12 +41,13 @@ def _status_text(value) -> str:
     return f"{STATUS_ICONS.get(key, STATUS_ICONS[None])} {ex.status_label(key)}"
 
 
-def _init_from_url(council_ids: list[str], topic_ids: list[str]) -> None:
+def _init_from_url(topic_ids: list[str]) -> None:
     """Fill the page's widget state from the link, once per widget (and again after visiting another page,
     which clears the widgets' state). Unknown values are dropped and listed for a notice."""
     missing = [k for k, _ in URL_KEYS.values()] + ["exp_q", "exp_table"]
     if all(k in st.session_state for k in missing):
         return
+    council_ids = ui.query("explore__councils")["council_id"].tolist()
     raw = {field: [v for v in st.query_params.get_all(key) if v] for key, (_, field) in URL_KEYS.items()}
     raw["search"] = st.query_params.get("q")
     resolved = ex.resolve_filters(raw, councils=council_ids, topics=topic_ids)
@@ -125,9 +127,10 @@ def _display_frame(df):
     out = df.copy()
     for col in STATUS_COLUMNS:
         if col in out:
-            out[col] = out[col].map(_status_text).astype(object)
+            out[col] = pd.Series([_status_text(v) for v in out[col].tolist()], index=out.index, dtype=object)
     if "slippage_bucket" in out:
-        out["slippage_bucket"] = out["slippage_bucket"].map(lambda b: dd.SLIPPAGE_BUCKET_LABELS.get(b, b))
+        out["slippage_bucket"] = pd.Series([dd.SLIPPAGE_BUCKET_LABELS.get(b, b) for b in out["slippage_bucket"].tolist()],
+                                           index=out.index, dtype=object)
     return out
 
 
@@ -141,13 +144,10 @@ ui.header(
 )
 shared = ui.shared_filters()
 
-council_table = ui.query("explore__councils")
-council_ids = council_table["council_id"].tolist()
-council_names = dict(zip(council_table["council_id"].tolist(), council_table["council_name"].tolist()))
 topic_ids = ui.query("explore__topics")["topic"].tolist()
 topic_labels = ex.topic_labels(topic_ids)
 
-_init_from_url(council_ids, topic_ids)
+_init_from_url(topic_ids)
 
 table = st.radio(
     "Table", ex.TABLES, key="exp_table", horizontal=True, format_func=dd.TABLE_LABELS.get,
@@ -159,7 +159,8 @@ not_here = None if rec_filters_apply else f"Does not apply to the {dd.TABLE_LABE
 
 with st.container(border=True):
     c1, c2, c3 = st.columns(3)
-    c1.multiselect("Council", council_ids, key="exp_council", format_func=lambda c: council_names.get(c, c),
+    council_ids, council_names = ui.council_options("exp_council_q", st.session_state.get("exp_council", []), where=c1)
+    c1.multiselect("Council", council_ids, key="exp_council", format_func=council_names.__getitem__,
                    placeholder="All councils")
     c2.multiselect("Core theme", CORE_THEMES, key="exp_theme", placeholder="All core themes",
                    disabled=not rec_filters_apply, help=not_here)

@@ -63,9 +63,6 @@ ui.header(
 )
 filters = ui.shared_filters()
 params = ui.filter_params(filters)
-councils = ui.query("council__list")
-councils = councils[councils["challenges"] > 0]
-names = dict(zip(councils["council_id"], councils["name"]))
 try:
     taxonomy = ui.taxonomy(folder)
     labels = {tid: t.label for tid, t in taxonomy.topics.items()}
@@ -80,7 +77,10 @@ st.markdown(
 )
 
 left, right = st.columns(2)
-council_ids = [""] + list(councils["council_id"])
+# the picker offers every council (or, for a very long list, a search; the council chosen or linked stays in it)
+keep = [st.session_state.get("slip_council") or "", st.query_params.get("council") or ""]
+ids, names = ui.council_options("slip_council_q", keep, where=left)
+council_ids = [""] + ids
 ui.url_choice("slip_council", "council", council_ids, "", "council")
 council = left.selectbox(
     "Council", council_ids, key="slip_council", format_func=lambda c: names.get(c, "All councils") if c else "All councils",

@@ -432,7 +432,10 @@ with tab_similar:
                     or (st.session_state["th_rec"] != st.session_state.get("_th_rec_seen")
                         and rec_council != st.session_state.get("th_rec_council"))):
                 st.session_state["th_rec_council"] = rec_council  # the recommendation changed (e.g. a link)
-            council = st.selectbox("Council", pickers["councils"], format_func=names.get, key="th_rec_council",
+            options, found_names = ui.council_options("th_rec_council_q", [st.session_state["th_rec_council"]])
+            options = [c for c in options if c in council_rows]  # councils with a recommendation to compare
+            names = {**names, **found_names}
+            council = st.selectbox("Council", options, format_func=names.get, key="th_rec_council",
                                    help="Type a few letters of the council's name to search.")
             rec_ids, rec_labels = _council_picker(folder, council)
             if st.session_state["th_rec"] not in rec_ids:

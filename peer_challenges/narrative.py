@@ -120,7 +120,7 @@ def topic_label(topic: str) -> str:
 
 
 def plural(n: int, one: str, many: str | None = None) -> str:
-    return f"{n} {one if n == 1 else (many or one + 's')}"
+    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def _join(parts: list[str]) -> str:

@@ -54,6 +54,42 @@ def query_uncached(name: str, **params) -> pd.DataFrame:
     return _data.run_query(name, conn=_connection(str(data_dir())), **params)
 
 
+LONG_LIST = 2000  # above this many councils, pickers search by name first (a longer list is slow to send and scroll)
+SEARCH_SHOWN = 100  # councils a picker offers for one search
+
+
+def council_count() -> int:
+    info = query("app__dataset_info")
+    return int(info["councils"].iloc[0]) if len(info) else 0
+
+
+def council_options(search_key: str, keep: list[str] | tuple = (), where=None) -> tuple[list[str], dict[str, str]]:
+    """Council ids and names for a picker. Up to LONG_LIST councils: all of them (by name). Above that, a
+    search box is drawn first (in ``where``, default the page) and the picker offers the councils already
+    chosen (``keep``) plus the first SEARCH_SHOWN whose name contains what was typed: a list of tens of
+    thousands is slow to send to the browser on every run and no easier to scroll."""
+    if council_count() <= LONG_LIST:
+        councils = query("council__list")
+        ids = councils["council_id"].tolist()
+        return ids, dict(zip(ids, councils["name"].tolist()))
+    text = (where or st).text_input(
+        "Find a council", key=search_key, placeholder="Type part of a council's name",
+        help=f"There are {council_count():,} councils: type part of a name, then choose from the list below it.")
+    keep = [k for k in keep if k]
+    found = query("council__search", q=text.strip() or None, ids=keep or None, limit=SEARCH_SHOWN + len(keep))
+    ids = found["council_id"].tolist()
+    return ids, dict(zip(ids, found["name"].tolist()))
+
+
+def council_names(ids: list[str]) -> dict[str, str]:
+    """Names of the given councils (unknown ids are left out)."""
+    ids = [i for i in ids if i]
+    if not ids:
+        return {}
+    found = query("council__names", ids=sorted(set(ids)))
+    return dict(zip(found["council_id"].tolist(), found["name"].tolist()))
+
+
 def is_synthetic() -> bool:
     df = query("app__dataset_info")
     if not len(df):
