@@ -90,3 +90,19 @@ def test_slippage_link_to_a_council_and_search(on_many, make_app):
     assert not at.exception
     assert at.selectbox(key="slip_council").value == ""
     assert any("not recognised" in c.value for c in at.caption)
+
+
+def test_explore_sends_large_sets_to_the_command_line(on_many, make_app):
+    """136,011 updates are more than a browser download holds (100,000 rows): the buttons are off and the
+    page says why and what to do; 46,385 recommendations can still be downloaded."""
+    at = make_app("explore", {"table": "updates"}).run()
+    assert not at.exception
+    assert metric_values(at)["Matching rows"] == f"{on_many['rows']['updates']:,}"
+    assert any("at most 100,000 rows" in w.value and "command below" in w.value for w in at.warning)
+    assert all(b.proto.disabled for b in at.get("download_button"))
+    assert any("peer_challenges export" in c.value for c in at.code)
+
+    at = make_app("explore").run()
+    assert not at.exception
+    assert metric_values(at)["Matching rows"] == f"{on_many['rows']['recommendations']:,}"
+    assert not any(b.proto.disabled for b in at.get("download_button"))
