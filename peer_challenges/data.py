@@ -24,6 +24,7 @@ QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
 ALL_TABLES = tuple(TABLES) + tuple(DERIVED_TABLES)
 REBUILD_HINT = "Rebuild it with: python -m peer_challenges build"
+MACROS_DIR = QUERIES_DIR / "macros"
 
 
 class DataError(UserError):
@@ -51,6 +52,12 @@ def connect(data: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         except duckdb.Error as exc:
             conn.close()
             raise DataError(f"The data file {path} cannot be read ({str(exc).splitlines()[0]}). {REBUILD_HINT}") from None
+    try:  # views and table macros the named queries share (queries/macros/*.sql)
+        for path in sorted(MACROS_DIR.glob("*.sql")):
+            conn.execute(path.read_text(encoding="utf-8"))
+    except duckdb.Error as exc:
+        conn.close()
+        raise DataError(f"The data in {folder} does not fit {path.name} ({str(exc).splitlines()[0]}). {REBUILD_HINT}") from None
     missing = [c for c in TABLES["recommendations"] if c not in conn.execute("SELECT * FROM recommendations LIMIT 0").fetch_df().columns]
     if missing:
         conn.close()

@@ -10,15 +10,8 @@ WITH m AS (
     SELECT s.recommendation_id, s.slippage_days,
            CASE WHEN $group_by = 'council_type' THEN s.council_type ELSE s.core_theme END AS grp,
            hash(s.recommendation_id) AS h
-    FROM recommendation_status s
-    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), s.council_type))
-      AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR list_contains(CAST($regions AS VARCHAR[]), s.region))
-      AND ($year_from IS NULL OR s.challenge_year >= $year_from)
-      AND ($year_to IS NULL OR s.challenge_year <= $year_to)
-      AND ($council_id IS NULL OR s.council_id = $council_id)
-      AND ($core_theme IS NULL OR s.core_theme = $core_theme)
-      AND ($topic_tags IS NULL OR list_has_any(s.topics, CAST($topic_tags AS VARCHAR[])))
-      AND s.slippage_days IS NOT NULL
+    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
+    WHERE s.slippage_days IS NOT NULL
 ), g AS (
     SELECT grp, count(*) AS group_n,
            arg_min(recommendation_id, (slippage_days, recommendation_id)) AS lo_id,

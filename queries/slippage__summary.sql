@@ -19,14 +19,7 @@ WITH s AS (
                ELSE 'status has no date'
            END AS why_not_measured,
            {'c': s.council_id, 'h': s.challenge_id, 's': s.seq} AS row_order
-    FROM recommendation_status s
-    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), s.council_type))
-      AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR list_contains(CAST($regions AS VARCHAR[]), s.region))
-      AND ($year_from IS NULL OR s.challenge_year >= $year_from)
-      AND ($year_to IS NULL OR s.challenge_year <= $year_to)
-      AND ($council_id IS NULL OR s.council_id = $council_id)
-      AND ($core_theme IS NULL OR s.core_theme = $core_theme)
-      AND ($topic_tags IS NULL OR list_has_any(s.topics, CAST($topic_tags AS VARCHAR[])))
+    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
 )
 SELECT grouping(why_not_measured) AS is_total, why_not_measured,
        count(*) AS recommendations,

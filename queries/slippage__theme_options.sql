@@ -4,12 +4,7 @@
 -- $year_to, $council_id.
 WITH s AS (
     SELECT s.core_theme, s.topics
-    FROM recommendation_status s
-    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), s.council_type))
-      AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR list_contains(CAST($regions AS VARCHAR[]), s.region))
-      AND ($year_from IS NULL OR s.challenge_year >= $year_from)
-      AND ($year_to IS NULL OR s.challenge_year <= $year_to)
-      AND ($council_id IS NULL OR s.council_id = $council_id)
+    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, NULL, NULL) s
 )
 SELECT 'core' AS kind, core_theme AS value FROM s WHERE core_theme IS NOT NULL GROUP BY core_theme
 UNION ALL

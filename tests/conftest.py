@@ -16,6 +16,28 @@ DATA = ROOT / "data"
 DEFAULT_PAGE = "overview"
 
 
+@pytest.fixture
+def use_data(monkeypatch):
+    """Point the app at another data folder for one test: use_data(folder). DATA_DIR is set, the shared
+    connection and Streamlit's caches are emptied, and all of it is undone afterwards."""
+    import streamlit as st
+
+    from peer_challenges import data
+
+    def clear():
+        data.reset_default_connection()
+        st.cache_data.clear()
+        st.cache_resource.clear()
+
+    def point(folder):
+        monkeypatch.setenv("DATA_DIR", str(folder))
+        clear()
+
+    yield point
+    monkeypatch.delenv("DATA_DIR", raising=False)
+    clear()
+
+
 @pytest.fixture(autouse=True)
 def _default_data_dir(monkeypatch):
     """Tests use the committed data/ unless they set DATA_DIR themselves."""

@@ -5,7 +5,6 @@ themes pages. Synthetic data with 2,029 councils (scale 6.4)."""
 from __future__ import annotations
 
 import pytest
-import streamlit as st
 
 from peer_challenges import data, synth, ui
 
@@ -21,17 +20,10 @@ def many(tmp_path_factory):
 
 
 @pytest.fixture
-def on_many(many, monkeypatch):
+def on_many(many, use_data):
     out, manifest = many
-    monkeypatch.setenv("DATA_DIR", str(out))
-    data.reset_default_connection()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield manifest
-    monkeypatch.delenv("DATA_DIR")
-    data.reset_default_connection()
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    use_data(out)
+    return manifest
 
 
 def _council(manifest) -> tuple[str, str]:

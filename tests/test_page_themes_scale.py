@@ -127,19 +127,10 @@ def national(tmp_path_factory):
 
 
 @pytest.fixture
-def on_national(national, monkeypatch):
-    import streamlit as st
-
+def on_national(national, use_data):
     out, manifest = national
-    monkeypatch.setenv("DATA_DIR", str(out))
-    data.reset_default_connection()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    yield manifest
-    monkeypatch.delenv("DATA_DIR")
-    data.reset_default_connection()
-    st.cache_data.clear()
-    st.cache_resource.clear()
+    use_data(out)
+    return manifest
 
 
 def test_at_scale_long_lists_are_capped_and_say_showing_n_of_m(on_national, make_app):

@@ -129,36 +129,26 @@ def test_the_app_shows_the_synthetic_banner(tiny, monkeypatch, make_app):
     assert not any("Synthetic data" in w.value for w in at.warning)
 
 
-def test_explore_draws_the_first_thousand_rows_and_counts_them_all(tiny, monkeypatch, make_app):
+def test_explore_draws_the_first_thousand_rows_and_counts_them_all(tiny, use_data, make_app):
     """At scale the explore page draws only the first 1,000 rows; the metric, the caption and the
     downloads cover every matching row (the tiny dataset has 1,345 updates)."""
     import io
 
     import pandas as pd
-    import streamlit as st
+
+    from peer_challenges import export as ex
 
     out, manifest = tiny
     updates = manifest["rows"]["updates"]
     assert updates > 1000
-    monkeypatch.setenv("DATA_DIR", str(out))
-    data.reset_default_connection()
-    st.cache_data.clear()
-    st.cache_resource.clear()
-    try:
-        at = make_app("explore", {"table": "updates"}).run()
-        assert not at.exception
-        assert {m.label: m.value for m in at.metric}["Matching rows"] == f"{updates:,}"
-        assert len(at.dataframe[0].value) == 1000
-        assert any(f"shows the first 1,000 of the {updates:,} progress updates" in c.value for c in at.caption)
-        csv = next(b for b in at.get("download_button") if b.label == "Download CSV")
-        # the download is made on request from every matching row, not from the rows drawn
-        from peer_challenges import export as ex
-        full = ex.filtered_table(ex.Filters(), "updates")
-        assert len(full) == updates
-        assert len(pd.read_csv(io.BytesIO(ex.to_csv_bytes(full)))) == updates
-        assert csv.proto.disabled is False
-    finally:
-        monkeypatch.delenv("DATA_DIR")
-        data.reset_default_connection()
-        st.cache_data.clear()
-        st.cache_resource.clear()
+    use_data(out)
+    at = make_app("explore", {"table": "updates"}).run()
+    assert not at.exception
+    assert {m.label: m.value for m in at.metric}["Matching rows"] == f"{updates:,}"
+    assert len(at.dataframe[0].value) == 1000
+    assert any(f"shows the first 1,000 of the {updates:,} progress updates" in c.value for c in at.caption)
+    assert not any(b.proto.disabled for b in at.get("download_button"))
+    # the downloads are made on request from every matching row (the same code as the export command)
+    full = ex.filtered_table(ex.Filters(), "updates")
+    assert len(full) == updates
+    assert len(pd.read_csv(io.BytesIO(ex.to_csv_bytes(full)))) == updates

@@ -1,0 +1,14 @@
+-- Defined on every connection (peer_challenges/data.py), used by the Slippage page's named queries.
+-- recommendation_selection(...): the recommendation_status rows of a selection. NULL (or an empty list) = no
+-- filter: p_council_types, p_regions (lists), p_year_from, p_year_to (on-site year), p_council_id, p_core_theme,
+-- p_topic_tags (a list: the topic tags as stored that map onto the chosen topic; any of them matches).
+CREATE OR REPLACE MACRO recommendation_selection(p_council_types, p_regions, p_year_from, p_year_to, p_council_id,
+                                                 p_core_theme, p_topic_tags) AS TABLE
+SELECT * FROM recommendation_status
+WHERE (p_council_types IS NULL OR len(CAST(p_council_types AS VARCHAR[])) = 0 OR list_contains(CAST(p_council_types AS VARCHAR[]), council_type))
+  AND (p_regions IS NULL OR len(CAST(p_regions AS VARCHAR[])) = 0 OR list_contains(CAST(p_regions AS VARCHAR[]), region))
+  AND (p_year_from IS NULL OR challenge_year >= p_year_from)
+  AND (p_year_to IS NULL OR challenge_year <= p_year_to)
+  AND (p_council_id IS NULL OR council_id = p_council_id)
+  AND (p_core_theme IS NULL OR core_theme = p_core_theme)
+  AND (p_topic_tags IS NULL OR list_has_any(topics, CAST(p_topic_tags AS VARCHAR[])));
