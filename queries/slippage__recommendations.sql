@@ -2,7 +2,8 @@
 -- date with its precision), the revised target beside it (never instead of it), the date first reported
 -- complete, the latest self-reported status with its as-of date and the council's own words for it, and
 -- slippage in days against the original target (DESIGN.md definitions; computed at build time in
--- recommendation_status). why_not_measured says, for rows with no slippage, what is missing.
+-- recommendation_status). why_not_measured says, for rows with no slippage, what is missing (macro in
+-- queries/macros/recommendation_selection.sql).
 -- Optional filters (lists; empty or NULL = no filter; on the command line write [district, unitary]):
 -- $council_types, $regions, $year_from, $year_to, $council_id.
 WITH latest_words AS (
@@ -20,15 +21,7 @@ SELECT s.recommendation_id, s.council_id, s.council_name, s.council_type, s.regi
        s.latest_status, l.latest_status_raw, s.latest_as_of, s.latest_as_of_precision, s.latest_rag,
        s.latest_assessed_by, l.latest_note,
        s.is_open, s.slippage_days, s.slippage_bucket,
-       CASE
-           WHEN s.slippage_days IS NOT NULL THEN NULL
-           WHEN s.target_date IS NULL AND s.target_raw IS NOT NULL THEN 'target has no date'
-           WHEN s.target_date IS NULL THEN 'no target recorded'
-           WHEN s.latest_status IS NULL THEN 'no status reported'
-           WHEN s.latest_status = 'superseded' THEN 'superseded'
-           WHEN s.latest_status = 'complete' THEN 'completion date not known'
-           ELSE 'status has no date'
-       END AS why_not_measured,
+       why_not_measured(s.slippage_days, s.target_date, s.target_raw, s.latest_status) AS why_not_measured,
        src.url AS latest_source_url
 FROM recommendation_status s
 LEFT JOIN latest_words l USING (recommendation_id)

@@ -9,15 +9,7 @@
 -- the chosen topic; a recommendation matches when it carries any of them).
 WITH s AS (
     SELECT s.*,
-           CASE
-               WHEN s.slippage_days IS NOT NULL THEN NULL
-               WHEN s.target_date IS NULL AND s.target_raw IS NOT NULL THEN 'target has no date'
-               WHEN s.target_date IS NULL THEN 'no target recorded'
-               WHEN s.latest_status IS NULL THEN 'no status reported'
-               WHEN s.latest_status = 'superseded' THEN 'superseded'
-               WHEN s.latest_status = 'complete' THEN 'completion date not known'
-               ELSE 'status has no date'
-           END AS why_not_measured,
+           why_not_measured(s.slippage_days, s.target_date, s.target_raw, s.latest_status) AS why_not_measured,
            {'c': s.council_id, 'h': s.challenge_id, 's': s.seq} AS row_order
     FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
 )

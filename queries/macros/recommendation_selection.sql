@@ -12,3 +12,15 @@ WHERE (p_council_types IS NULL OR len(CAST(p_council_types AS VARCHAR[])) = 0 OR
   AND (p_council_id IS NULL OR council_id = p_council_id)
   AND (p_core_theme IS NULL OR core_theme = p_core_theme)
   AND (p_topic_tags IS NULL OR list_has_any(topics, CAST(p_topic_tags AS VARCHAR[])));
+
+-- why_not_measured(...): for a recommendation with no slippage figure, what is missing (NULL when measured).
+CREATE OR REPLACE MACRO why_not_measured(slippage_days, target_date, target_raw, latest_status) AS
+    CASE
+        WHEN slippage_days IS NOT NULL THEN NULL
+        WHEN target_date IS NULL AND target_raw IS NOT NULL THEN 'target has no date'
+        WHEN target_date IS NULL THEN 'no target recorded'
+        WHEN latest_status IS NULL THEN 'no status reported'
+        WHEN latest_status = 'superseded' THEN 'superseded'
+        WHEN latest_status = 'complete' THEN 'completion date not known'
+        ELSE 'status has no date'
+    END;
