@@ -260,7 +260,7 @@ def _xlsx() -> bytes:
 
 # ---- downloads: every matching row --------------------------------------------------------------
 too_big = total > MAX_DOWNLOAD_ROWS
-st.subheader("Download these rows")
+st.header("Download these rows")
 if too_big:
     st.warning(
         f"Downloads from the browser hold at most {MAX_DOWNLOAD_ROWS:,} rows: these {total:,} would make a file of "

@@ -28,7 +28,7 @@ st.caption(f"Showing: {escape_markdown(ui.describe_filters(filters))}.")
 def show_chart(fig, alt: str, data: pd.DataFrame, column_config: dict | None = None, note: str | None = None):
     """A chart with its headline above it (wraps on small screens), alt text, and its data table."""
     title = charts.headline(fig)
-    st.markdown(f"##### {escape_markdown(title)}")
+    st.markdown(f"**{escape_markdown(title)}**")  # a chart title, not a section heading
     fig.update_layout(title_text="", margin_t=20)
     st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
     if note:
@@ -111,7 +111,7 @@ with right:
     topics = ui.query("overview__top_topics", **params)
     topic_labels = {t: narrative.topic_label(t) for t in topics["topic"]}
     if topics.empty:
-        st.markdown("##### No recommendations with topics match these filters")
+        st.markdown("**No recommendations with topics match these filters**")
         st.caption("Topics come from the recommendations recorded; none is recorded for the challenges in view.")
     else:
         top = topics.head(10)
@@ -147,7 +147,7 @@ show_chart(
 )
 
 # ---- councils ----------------------------------------------------------------------------------
-st.subheader("Councils")
+st.header("Councils")
 councils = ui.query("overview__councils", **params, limit=COUNCILS_SHOWN)
 n_councils = len(councils) if len(councils) < COUNCILS_SHOWN else ui.query_count("overview__councils", **params)
 st.caption(

@@ -247,7 +247,7 @@ with tab_delivery:
                        "shown in brackets. Revised targets never replace the original in the slippage figure.")
 
         if n_overdue:
-            st.markdown(f"#### Open and overdue: {n_overdue:,} recommendation{'s' if n_overdue != 1 else ''}")
+            st.markdown(f"## Open and overdue: {n_overdue:,} recommendation{'s' if n_overdue != 1 else ''}")
             # the most overdue first; shown in the challenge's order, as the targets table
             overdue = ui.query("slippage__overdue", **rec_params, limit=limit("table"))
             overdue = overdue.sort_values(["council_id", "challenge_id", "seq"], kind="stable")
@@ -270,7 +270,7 @@ with tab_delivery:
             })
             caption_if(ac.shown_of(len(overdue), n_overdue, "most overdue", "recommendations open and overdue"))
         else:
-            st.markdown("#### Open and overdue: none in this selection")
+            st.markdown("## Open and overdue: none in this selection")
             st.caption("No recommendation here is both still open and past its original target at a dated update.")
 
         with st.expander("Why most recommendations cannot be measured"):
@@ -380,7 +380,7 @@ with tab_ratings:
         n_findings = int(findings["findings_total"].iloc[0])
         n_disagree = int(findings["disagreements_total"].iloc[0])
         disagree = findings[findings["note_reports_disagreement"].fillna(False).astype(bool)].head(limit("cards"))
-        st.markdown(f"#### Peers disagreed with the council's own rating on {n_disagree:,} of the "
+        st.markdown(f"## Peers disagreed with the council's own rating on {n_disagree:,} of the "
                     f"{n_findings:,} recommendations a progress review commented on")
         for _, r in disagree.iterrows():
             own = RAG_WORDS.get(r["rag"]) or (status_text(r["status"]) if not missing(r["status"]) else "not recorded")

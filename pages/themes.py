@@ -416,7 +416,7 @@ with tab_list:
 
 # ---------------------------------------------------------------- 4. similar and repeated
 with tab_similar:
-    st.subheader("Similar recommendations at other councils")
+    st.header("Similar recommendations at other councils")
     if len(index) == 0:
         st.info("No recommendation has wording to compare yet.", icon="🔍")
     else:
@@ -461,7 +461,7 @@ with tab_similar:
             st.info("No recommendation at another council shares wording or topics with this one.", icon="🔍")
         else:
             best = hits.iloc[0]
-            st.markdown(f"#### Closest match: {escape_markdown(best['council_name'])} ({best['challenge_month']}), "
+            st.markdown(f"### Closest match: {escape_markdown(best['council_name'])} ({best['challenge_month']}), "
                         f"similarity {best['similarity']:.2f}")
             st.dataframe(
                 pd.DataFrame({
@@ -494,7 +494,7 @@ with tab_similar:
                 f"{len(index.skipped)} recommendations recorded only as 'wording not captured' are not indexed."
             )
 
-    st.subheader("Repeated recommendations")
+    st.header("Repeated recommendations")
     n_repeat_councils = len(similar.repeat_councils(index))
     if n_repeat_councils == 0:
         st.info("No council has two or more challenges with recommendations recorded, so repeats cannot be checked.",
@@ -512,7 +512,7 @@ with tab_similar:
         repeats = _repeats(folder, round(float(threshold), 2))
         pairs, n_flag = repeats["pairs"], repeats["n_flag"]
         st.markdown(
-            f"#### {n_flag:,} later recommendation{'s' if n_flag != 1 else ''} closely "
+            f"### {n_flag:,} later recommendation{'s' if n_flag != 1 else ''} closely "
             f"match{'es' if n_flag == 1 else ''} one from the same council's earlier challenge "
             f"({repeats['n_flag_councils']:,} of {n_repeat_councils:,} councils with repeat challenges)"
         )
@@ -580,7 +580,7 @@ with tab_tagging:
                                    int(sources["topics_labelled"] - sources["topics_curated"])],
         "None": [int(sources["core_none"]), int(sources["topics_none"])],
     })
-    st.markdown(f"#### Of the {n_recs:,} recommendations in this selection, "
+    st.markdown(f"## Of the {n_recs:,} recommendations in this selection, "
                 f"{src_counts.at[0, 'Curated']:,} have a curated core element and "
                 f"{src_counts.at[0, 'Proposed by the tagger']:,} a proposed one")
     st.dataframe(src_counts, hide_index=True)
@@ -590,7 +590,7 @@ with tab_tagging:
             "Topic": t.label, "Core element it usually belongs to": t.core_theme,
             "Recommendations (this selection)": int(tagged.get(t.id, 0)), "Keywords": len(t.keywords),
         } for t in taxonomy.topics.values()])
-        st.markdown(f"#### The taxonomy: {len(tax_table)} topics")
+        st.markdown(f"## The taxonomy: {len(tax_table)} topics")
         st.dataframe(tax_table, hide_index=True)
         st.markdown("Open a core element to see each topic's description and the keywords the tagger looks for:")
         for element in ac.CORE_THEME_ORDER:

@@ -285,7 +285,7 @@ def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: d
     from peer_challenges.narrative import escape_markdown
 
     title = fig.layout.title.text or ""
-    st.markdown(f"#### {escape_markdown(title)}")
+    st.markdown(f"**{escape_markdown(title)}**")  # a chart title, not a section heading
     fig.update_layout(title_text="", margin_t=30)
     st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
     if note:

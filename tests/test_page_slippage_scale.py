@@ -30,7 +30,7 @@ def test_capped_tables_say_showing_n_of_m_and_the_figures_count_everything(make_
     overdue = table_with(at, "Days past original target")
     assert len(overdue) == 3 and set(overdue["Days past original target"]) == {183}
     assert "Showing the 3 most overdue of 5 recommendations open and overdue" in text
-    assert "#### Open and overdue: 5 recommendations" in text
+    assert "## Open and overdue: 5 recommendations" in text
     # the range chart: the 2 with the most slippage, said in a note; its headline counts all 24
     assert "The chart shows the 2 recommendations with the most slippage" in text
     assert "24 recommendations have a dated target" in text

@@ -155,7 +155,7 @@ def test_slippage_timeliness_marks_approximate_figures(make_app):
     names = {t.name for f in figures(at) for t in f.data}
     assert "Missed the norm (approximate date)" in names and "Met the norm" in names
     headline = [m.value for m in at.markdown if "met the 10\\-month norm" in m.value]
-    assert headline, [m.value for m in at.markdown if m.value.startswith("####")]
+    assert headline, [m.value for m in at.markdown if m.value.startswith("**")]
 
 
 def test_slippage_shows_council_rating_beside_the_progress_review(make_app):
