@@ -2,16 +2,7 @@
 -- them and whether the review met the LGA's "about ten months" norm (no grace added), over the challenges
 -- that pass the shared filters ($council_types, $regions lists; $year_from, $year_to).
 -- approximate = either date is known only to the month (stored as the month's last day).
-SELECT c.challenge_id, c.council_id, co.name AS council_name, co.council_type, co.region, c.challenge_month,
-       c.onsite_start, c.onsite_start_precision, c.progress_review_onsite, c.progress_review_onsite_precision,
-       date_diff('day', c.onsite_start, c.progress_review_onsite) AS days_to_progress_review,
-       c.progress_review_onsite <= c.onsite_start + INTERVAL 10 MONTH AS within_norm,
-       (c.onsite_start_precision <> 'day' OR c.progress_review_onsite_precision <> 'day') AS approximate
-FROM challenges c
-JOIN councils co USING (council_id)
-WHERE c.onsite_start IS NOT NULL AND c.progress_review_onsite IS NOT NULL
-  AND (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))
-  AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), co.region))
-  AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
-  AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
-ORDER BY days_to_progress_review, c.challenge_id
+-- (progress_reviews is defined in queries/macros/progress_reviews.sql.)
+SELECT *
+FROM progress_reviews($council_types, $regions, $year_from, $year_to)
+ORDER BY days_to_progress_review, challenge_id

@@ -5,11 +5,7 @@
 -- recommendation counts once per topic). Optional filters: $council_types, $regions, $year_from, $year_to.
 WITH recs AS (
     SELECT s.recommendation_id, s.council_id, s.council_name, s.core_theme, s.topics
-    FROM recommendation_status s
-    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR s.council_type IN (SELECT unnest(CAST($council_types AS VARCHAR[]))))
-  AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR s.region IN (SELECT unnest(CAST($regions AS VARCHAR[]))))
-  AND ($year_from IS NULL OR s.challenge_year >= $year_from)
-  AND ($year_to IS NULL OR s.challenge_year <= $year_to)
+    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
 ),
 totals AS (
     SELECT council_id, council_name, count(*) AS council_total

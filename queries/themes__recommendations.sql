@@ -9,11 +9,7 @@ SELECT s.recommendation_id, s.council_id, s.council_name, s.council_type, s.regi
        s.core_theme, r.core_theme_source, s.topics, r.topics_source, s.record_flag,
        s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_assessed_by,
        r.source_id, src.url AS source_url, src.title AS source_title
-FROM recommendation_status s
+FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
 JOIN recommendations r USING (recommendation_id)
 LEFT JOIN sources src ON src.source_id = r.source_id
-WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR s.council_type IN (SELECT unnest(CAST($council_types AS VARCHAR[]))))
-  AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR s.region IN (SELECT unnest(CAST($regions AS VARCHAR[]))))
-  AND ($year_from IS NULL OR s.challenge_year >= $year_from)
-  AND ($year_to IS NULL OR s.challenge_year <= $year_to)
 ORDER BY s.council_id, s.challenge_id, s.seq

@@ -15,12 +15,8 @@ WITH challenge_groups AS (  -- a challenge has one council, year, council type a
 ),
 recs AS (  -- the selected recommendations, with compact keys (a hash of the id; the challenge's number)
     SELECT hash(s.recommendation_id) AS rid, g.cid, s.core_theme, s.topics
-    FROM recommendation_status s
+    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
     JOIN challenge_groups g USING (challenge_id)
-    WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR s.council_type IN (SELECT unnest(CAST($council_types AS VARCHAR[]))))
-      AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR s.region IN (SELECT unnest(CAST($regions AS VARCHAR[]))))
-      AND ($year_from IS NULL OR s.challenge_year >= $year_from)
-      AND ($year_to IS NULL OR s.challenge_year <= $year_to)
 ),
 tag_map AS (
     SELECT unnest(CAST($tag_from AS VARCHAR[])) AS tag, unnest(CAST($tag_to AS VARCHAR[])) AS topic
