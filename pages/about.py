@@ -155,7 +155,7 @@ st.markdown(
 search = st.text_input("Search the sources", key="source_search", placeholder="e.g. Stroud, progress review, news")
 needle = search.strip() or None
 shown = ui.query("about__sources", search=needle, limit=SOURCES_SHOWN)
-matching = len(shown) if len(shown) < SOURCES_SHOWN else ui.query_count("about__sources", search=needle)
+matching = ui.total_rows(shown, SOURCES_SHOWN, "about__sources", search=needle)
 st.caption(f"Showing {len(shown):,} of {matching:,} {'matching ' if needle else ''}sources"
            + (" (search to narrow them down)." if matching > len(shown) else "."))
 st.dataframe(

@@ -209,7 +209,7 @@ if ignored:
             + " when you switch back to recommendations.", icon="ℹ️")
 
 df = ex.filtered_table(filters, table, run=ui.query, limit=SHOW_ROWS)
-total = len(df) if len(df) < SHOW_ROWS else ui.query_count(f"explore__{table}", **ex.query_params(filters, table))
+total = ui.total_rows(df, SHOW_ROWS, f"explore__{table}", **ex.query_params(filters, table))
 singular, plural_noun = dd.ROW_NOUNS[table]
 noun = singular if total == 1 else plural_noun
 applied = ex.applicable(filters, table)

@@ -149,7 +149,7 @@ show_chart(
 # ---- councils ----------------------------------------------------------------------------------
 st.header("Councils")
 councils = ui.query("overview__councils", **params, limit=COUNCILS_SHOWN)
-n_councils = len(councils) if len(councils) < COUNCILS_SHOWN else ui.query_count("overview__councils", **params)
+n_councils = ui.total_rows(councils, COUNCILS_SHOWN, "overview__councils", **params)
 st.caption(
     f"{plural(n_councils, 'council')}, each with its most recent challenge in view. Select a council's name to open "
     "its page (it opens in a new tab). Select a column heading to sort; use the table's search to find a council."

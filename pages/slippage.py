@@ -104,14 +104,11 @@ tags = list(options.loc[options["kind"] == "topic", "value"])
 tag_topic = {tag: ((taxonomy.canonical_topic(tag) or tag) if taxonomy is not None else tag) for tag in tags}
 core_names = [t for t in ac.CORE_THEME_ORDER if t in core_present]
 topic_ids = sorted(set(tag_topic.values()), key=lambda t: labels.get(t, t).lower())
-theme_options = ["all"] + [f"core:{t}" for t in core_names] + [f"topic:{t}" for t in topic_ids]
+theme_options = ac.theme_choices(core_names, topic_ids)
 
 
 def theme_fmt(opt: str) -> str:
-    if opt == "all":
-        return "All themes"
-    kind, value = opt.split(":", 1)
-    return f"Core element: {value}" if kind == "core" else f"Topic: {labels.get(value, value)}"
+    return ac.theme_choice_label(opt, labels)
 
 
 ui.url_choice("slip_theme", "theme", theme_options, "all", "theme")

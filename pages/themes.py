@@ -242,14 +242,11 @@ def theme_name(level: str, theme: str) -> str:
     return labels.get(theme, theme) if level == "topic" else theme
 
 
-theme_options = ["all"] + [f"core:{t}" for t in core_names] + [f"topic:{t}" for t in topic_ids]
+theme_options = ac.theme_choices(core_names, topic_ids)
 
 
 def fmt(opt: str) -> str:
-    if opt == "all":
-        return "All themes"
-    kind, value = opt.split(":", 1)
-    return f"Core element: {value}" if kind == "core" else f"Topic: {labels.get(value, value)}"
+    return ac.theme_choice_label(opt, labels)
 
 
 index, ref_threshold, pickers = _similarity(folder)

@@ -35,6 +35,20 @@ BY_LABELS = {None: "All challenges", "challenge_year": "On-site year", "council_
              "region": "Region"}
 NOT_TAGGED = "No core element recorded"
 
+
+def theme_choices(core_names, topic_ids) -> list[str]:
+    """A theme picker's options, as the Themes and Slippage pages write them in the link: 'all',
+    'core:<element>', 'topic:<topic id>'."""
+    return ["all"] + [f"core:{t}" for t in core_names] + [f"topic:{t}" for t in topic_ids]
+
+
+def theme_choice_label(option: str, topic_labels: dict) -> str:
+    """'core:Governance and culture' -> 'Core element: Governance and culture'; 'topic:x' -> 'Topic: <label>'."""
+    if option == "all":
+        return "All themes"
+    kind, value = option.split(":", 1)
+    return f"Core element: {value}" if kind == "core" else f"Topic: {topic_labels.get(value, value)}"
+
 # slippage buckets: words, icon, colour and marker shape (never colour alone)
 BUCKET_STYLE = {
     "on_time": ("Completed on time", "✅", OKABE_ITO["blue"], "circle"),
@@ -448,24 +462,18 @@ def target_dumbbell(df: pd.DataFrame, title: str) -> go.Figure:
         x=d["target_date"], y=d["label"], mode="markers", name="Original target",
         marker=dict(symbol="circle-open", size=13, color=OKABE_ITO["black"], line=dict(width=2)),
         hovertemplate="%{y}<br>original target %{x|%d %b %Y}<extra></extra>"))
-    rev = d[d["revised_target"].notna()]
-    if len(rev):
-        fig.add_trace(go.Scatter(
-            x=rev["revised_target"], y=rev["label"], mode="markers", name="Revised target (shown beside, not instead)",
-            marker=dict(symbol="diamond", size=12, color=OKABE_ITO["orange"]),
-            hovertemplate="%{y}<br>revised target %{x|%d %b %Y}<extra></extra>"))
-    done = d[d["completed_on"].notna()]
-    if len(done):
-        fig.add_trace(go.Scatter(
-            x=done["completed_on"], y=done["label"], mode="markers", name="First reported complete",
-            marker=dict(symbol="circle", size=11, color=OKABE_ITO["blue"]),
-            hovertemplate="%{y}<br>first reported complete %{x|%d %b %Y}<extra></extra>"))
-    still = d[d["completed_on"].isna() & d["actual"].notna()]
-    if len(still):
-        fig.add_trace(go.Scatter(
-            x=still["actual"], y=still["label"], mode="markers", name="Latest update: still open",
-            marker=dict(symbol="x", size=12, color=OKABE_ITO["vermillion"]),
-            hovertemplate="%{y}<br>still open at update of %{x|%d %b %Y}<extra></extra>"))
+    # one marker trace per kind of date (at most three more traces, whatever the number of rows)
+    for rows, col, name, what, marker in (
+        (d[d["revised_target"].notna()], "revised_target", "Revised target (shown beside, not instead)",
+         "revised target", dict(symbol="diamond", size=12, color=OKABE_ITO["orange"])),
+        (d[d["completed_on"].notna()], "completed_on", "First reported complete", "first reported complete",
+         dict(symbol="circle", size=11, color=OKABE_ITO["blue"])),
+        (d[d["completed_on"].isna() & d["actual"].notna()], "actual", "Latest update: still open",
+         "still open at update of", dict(symbol="x", size=12, color=OKABE_ITO["vermillion"])),
+    ):
+        if len(rows):
+            fig.add_trace(go.Scatter(x=rows[col], y=rows["label"], mode="markers", name=name, marker=marker,
+                                     hovertemplate="%{y}<br>" + what + " %{x|%d %b %Y}<extra></extra>"))
     fig.update_yaxes(automargin=True, gridcolor="#eeeeee", categoryorder="array", categoryarray=list(d["label"]))
     fig.update_xaxes(gridcolor="#e5e5e5")
     return _layout(fig, title, height=max(280, 26 * len(d) + 170))

@@ -112,15 +112,20 @@ def list_queries() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
 
 
-def run_query(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> pd.DataFrame:
-    """Run queries/<name>.sql. Every $parameter is bound by DuckDB (never spliced into the text);
-    parameters the caller leaves out are bound as NULL, which the queries read as "no filter"."""
-    sql = load_sql(name)
+def _bound(name: str, params: dict) -> dict:
+    """Every $parameter of the named query with its value; those the caller leaves out are NULL."""
     expected = query_params(name)
     unknown = sorted(set(params) - set(expected))
     if unknown:
         raise UserError(f"query {name!r} takes no parameter(s) {unknown}; it takes {expected or 'none'}")
-    bound = {p: params.get(p) for p in expected}
+    return {p: params.get(p) for p in expected}
+
+
+def run_query(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> pd.DataFrame:
+    """Run queries/<name>.sql. Every $parameter is bound by DuckDB (never spliced into the text);
+    parameters the caller leaves out are bound as NULL, which the queries read as "no filter"."""
+    sql = load_sql(name)
+    bound = _bound(name, params)
     cursor = (conn or default_connection()).cursor()
     try:
         return arrow_to_pandas(cursor.sql(sql, params=bound or None).to_arrow_table())
@@ -132,11 +137,7 @@ def run_count(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params
     """How many rows queries/<name>.sql returns for these parameters (any $limit left unbound), counted
     by DuckDB without fetching them."""
     sql = load_sql(name)
-    expected = query_params(name)
-    unknown = sorted(set(params) - set(expected))
-    if unknown:
-        raise UserError(f"query {name!r} takes no parameter(s) {unknown}; it takes {expected or 'none'}")
-    bound = {p: (None if p == "limit" else params.get(p)) for p in expected}
+    bound = _bound(name, {k: v for k, v in params.items() if k != "limit"})
     cursor = (conn or default_connection()).cursor()
     try:
         return int(cursor.execute(f"SELECT count(*) FROM (\n{sql}\n) AS counted", bound or None).fetchone()[0])

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from peer_challenges.schema import CORE_THEMES, COUNCIL_TYPES, REGIONS, SOURCE_KINDS, STATUSES
+from peer_challenges.narrative import SLIPPAGE_LABELS
+from peer_challenges.schema import (
+    CORE_THEMES, COUNCIL_TYPES, REGIONS, SLIPPAGE_BUCKETS, SOURCE_KINDS, STATUSES,
+)
 
 # column types, as written in the dictionary sheet; export.py maps them onto Parquet types
 TEXT, INTEGER, DATE, BOOLEAN, TEXT_LIST = "text", "whole number", "date", "true/false", "list of text"
@@ -19,15 +22,7 @@ PRECISION_VALUES = "day | month | quarter | season | year (blank when there is n
 LIST_NOTE = "in CSV and Excel the items are separated by '; '"
 DATE_NOTE = "YYYY-MM-DD"
 
-SLIPPAGE_BUCKETS = ("on_time", "late", "open_overdue", "open_not_due", "no_target", "unknown")
-SLIPPAGE_BUCKET_LABELS = {
-    "on_time": "Complete on time",
-    "late": "Complete late",
-    "open_overdue": "Open and overdue",
-    "open_not_due": "Open, not yet due",
-    "no_target": "No target date",
-    "unknown": "Slippage unknown",
-}
+SLIPPAGE_BUCKET_LABELS = SLIPPAGE_LABELS  # one wording for the buckets everywhere (About, Slippage, Explore)
 SLIPPAGE_BUCKET_MEANINGS = {
     "on_time": "first reported complete on or before the original target date",
     "late": "first reported complete after the original target date",

@@ -16,6 +16,7 @@ from functools import lru_cache
 import pandas as pd
 
 from peer_challenges.dates import period_label
+from peer_challenges.schema import SLIPPAGE_BUCKETS
 from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
 
 # the LGA's process norms, in months after the on-site visit (DESIGN "process timeliness")
@@ -36,7 +37,6 @@ STATUS_PHRASES = {
     "delayed": "delayed", "not_started": "not started", "superseded": "superseded (closed, no longer applicable)",
 }
 
-SLIPPAGE_BUCKETS = ("on_time", "late", "open_overdue", "open_not_due", "no_target", "unknown")
 SLIPPAGE_LABELS = {
     "on_time": "Completed on time",
     "late": "Completed late",

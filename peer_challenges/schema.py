@@ -20,6 +20,8 @@ REGIONS = (
     "East of England", "London", "South East", "South West",
 )
 STATUSES = ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded")
+# slippage against the original target (derived in recommendation_status.slippage_bucket)
+SLIPPAGE_BUCKETS = ("on_time", "late", "open_overdue", "open_not_due", "no_target", "unknown")
 RAGS = ("red", "amber", "green")
 UNITS = ("recommendations", "actions")
 SOURCE_KINDS = (

@@ -48,6 +48,12 @@ def query_count(name: str, **params) -> int:
     return _cached_count(str(data_dir()), name, tuple(sorted(params.items())))
 
 
+def total_rows(shown: pd.DataFrame, limit: int, name: str, **params) -> int:
+    """How many rows match, for a list drawn with ``$limit``: the rows shown when fewer than the limit came
+    back, else the named query's count (the same parameters, no limit)."""
+    return len(shown) if len(shown) < limit else query_count(name, **params)
+
+
 def query_uncached(name: str, **params) -> pd.DataFrame:
     """Run a named query on the shared connection without keeping the result: for results too large to
     hold in the cache, e.g. a download of every matching row, made when the user asks for it."""
@@ -68,13 +74,14 @@ def council_options(search_key: str, keep: list[str] | tuple = (), where=None) -
     search box is drawn first (in ``where``, default the page) and the picker offers the councils already
     chosen (``keep``) plus the first SEARCH_SHOWN whose name contains what was typed: a list of tens of
     thousands is slow to send to the browser on every run and no easier to scroll."""
-    if council_count() <= LONG_LIST:
+    n = council_count()
+    if n <= LONG_LIST:
         councils = query("council__list")
         ids = councils["council_id"].tolist()
         return ids, dict(zip(ids, councils["name"].tolist()))
     text = (where or st).text_input(
         "Find a council", key=search_key, placeholder="Type part of a council's name",
-        help=f"There are {council_count():,} councils: type part of a name, then choose from the list below it.")
+        help=f"There are {n:,} councils: type part of a name, then choose from the list below it.")
     keep = [k for k in keep if k]
     found = query("council__search", q=text.strip() or None, ids=keep or None, limit=SEARCH_SHOWN + len(keep))
     ids = found["council_id"].tolist()
