@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from peer_challenges import ui
+from peer_challenges.app import ui
 
 st.set_page_config(
     page_title="Peer Challenge Explorer",

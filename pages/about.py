@@ -6,10 +6,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import ui
-from peer_challenges.charts import PROGRESS_REVIEW_NORM_DAYS
-from peer_challenges.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
-from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
+from peer_challenges.app import ui
+from peer_challenges.analysis.charts import PROGRESS_REVIEW_NORM_DAYS
+from peer_challenges.analysis.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
+from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
 
 SOURCES_SHOWN = 1000  # rows of the sources table drawn at once; the search narrows them down
 

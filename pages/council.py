@@ -9,8 +9,9 @@ import re
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import charts, narrative, ui
-from peer_challenges.narrative import (
+from peer_challenges.analysis import charts, narrative
+from peer_challenges.app import ui
+from peer_challenges.analysis.narrative import (
     ASSESSED_LABELS, RAG_LABELS, RECORD_FLAG_LABELS, date_label, escape_markdown, plural, status_text,
 )
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import dictionary as dd
-from peer_challenges import export as ex
-from peer_challenges import ui
-from peer_challenges.narrative import escape_markdown
-from peer_challenges.schema import CORE_THEMES
-from peer_challenges.status import STATUS_ICONS
+from peer_challenges.export import dictionary as dd
+from peer_challenges.export import tables as ex
+from peer_challenges.app import ui
+from peer_challenges.analysis.narrative import escape_markdown
+from peer_challenges.sources.schema import CORE_THEMES
+from peer_challenges.domain.status import STATUS_ICONS
 
 # query-string key -> (session-state key, Filters field)
 URL_KEYS = {

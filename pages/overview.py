@@ -7,8 +7,9 @@ from urllib.parse import quote
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import charts, narrative, ui
-from peer_challenges.narrative import escape_markdown, plural
+from peer_challenges.analysis import charts, narrative
+from peer_challenges.app import ui
+from peer_challenges.analysis.narrative import escape_markdown, plural
 
 COUNCILS_SHOWN = 1000  # rows of the councils table drawn at once (the sidebar filters narrow them)
 

@@ -11,10 +11,10 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import analysis_charts as ac
-from peer_challenges import ui
-from peer_challenges.config import data_dir
-from peer_challenges.narrative import date_label, escape_markdown, missing, slippage_text, status_text
+from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.app import ui
+from peer_challenges.domain.paths import data_dir
+from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text, status_text
 
 RAG_WORDS = {"red": "🔴 Red", "amber": "🟠 Amber", "green": "🟢 Green"}
 GROUP_BY = {"core_theme": "Core element", "council_type": "Council type"}

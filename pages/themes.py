@@ -14,11 +14,12 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import analysis_charts as ac
-from peer_challenges import similar, ui
-from peer_challenges.config import data_dir
-from peer_challenges.narrative import escape_markdown
-from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
+from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.analysis import similar
+from peer_challenges.app import ui
+from peer_challenges.domain.paths import data_dir
+from peer_challenges.analysis.narrative import escape_markdown
+from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
 
 LEVELS = {"core": "Core elements (the five CPC elements)", "topic": "Topics (from the taxonomy)"}
 BREAKDOWNS = {"none": None, "year": "challenge_year", "type": "council_type", "region": "region"}

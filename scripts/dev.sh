@@ -12,7 +12,7 @@ fi
 case "${1:-}" in
   run)
     pip install --quiet --disable-pip-version-check -r requirements.txt
-    exec python -m peer_challenges.serve --server.headless true "${@:2}"
+    exec python -m peer_challenges.app.serve --server.headless true "${@:2}"
     ;;
   test)
     pip install --quiet --disable-pip-version-check -r requirements-dev.txt

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import yaml  # noqa: E402
 
-from peer_challenges.sourcefile import dump_source, source_path  # noqa: E402
-from peer_challenges.status import normalise_status  # noqa: E402
+from peer_challenges.sources.sourcefile import dump_source, source_path  # noqa: E402
+from peer_challenges.domain.status import normalise_status  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 OVERLAYS = HERE / "seed_overlays"
@@ -134,7 +134,7 @@ def convert_rec(r: dict, sources: Sources, default_source: str | None) -> dict:
 def _parses(text) -> bool:
     if not text:
         return False
-    from peer_challenges.dates import try_parse_date
+    from peer_challenges.domain.dates import try_parse_date
     return try_parse_date(text).value is not None
 
 

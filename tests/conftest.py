@@ -22,7 +22,7 @@ def use_data(monkeypatch):
     connection and Streamlit's caches are emptied, and all of it is undone afterwards."""
     import streamlit as st
 
-    from peer_challenges import data
+    from peer_challenges.store import db as data
 
     def clear():
         data.reset_default_connection()
@@ -42,7 +42,7 @@ def use_data(monkeypatch):
 def _default_data_dir(monkeypatch):
     """Tests use the committed data/ unless they set DATA_DIR themselves."""
     monkeypatch.delenv("DATA_DIR", raising=False)
-    from peer_challenges import data
+    from peer_challenges.store import db as data
 
     data.reset_default_connection()
     yield
@@ -57,8 +57,8 @@ def _run_pages_through_app_py():
     fixes) as a legacy multipage app until st.navigation runs, and AppTest resets that flag
     (PagesManager.uses_pages_directory) on every run: `at.switch_page("pages/x.py")` would then execute
     pages/x.py on its own, without app.py's page config and data check. The server is started through
-    peer_challenges.serve, which clears the flag the same way (see its docstring)."""
-    from peer_challenges.serve import run_pages_through_app_py
+    peer_challenges.app.serve, which clears the flag the same way (see its docstring)."""
+    from peer_challenges.app.serve import run_pages_through_app_py
 
     undo = run_pages_through_app_py()
     yield

@@ -19,8 +19,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from peer_challenges import analysis_charts as ac
-from peer_challenges.data import run_query
+from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.store.db import run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date

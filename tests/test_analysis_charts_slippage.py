@@ -14,8 +14,9 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from peer_challenges import analysis_charts as ac
-from peer_challenges import data, synth
+from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.store import db as data
+from peer_challenges.devtools import synth
 
 NO_FILTERS = {"council_types": None, "regions": None, "year_from": None, "year_to": None, "council_id": None}
 NO_THEME = {"core_theme": None, "topic_tags": None}

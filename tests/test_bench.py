@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from peer_challenges import bench
-from peer_challenges.__main__ import main
-from peer_challenges.data import list_queries
+from peer_challenges.devtools import bench
+from peer_challenges.cli import main
+from peer_challenges.store.db import list_queries
 
 ROOT = Path(__file__).resolve().parent.parent
 

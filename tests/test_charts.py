@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from peer_challenges import charts, data, narrative
+from peer_challenges.analysis import charts, narrative
+from peer_challenges.store import db as data
 
 CHARTS_SOURCE = Path(charts.__file__).read_text(encoding="utf-8")
 

@@ -14,9 +14,9 @@ import duckdb
 import pyarrow.parquet as pq
 import pytest
 
-from peer_challenges.build import build
-from peer_challenges.data import connect, run_query
-from peer_challenges.schema import COUNCIL_TYPES, DERIVED_TABLES, REGIONS, STATUSES, TABLES
+from peer_challenges.store.build import build
+from peer_challenges.store.db import connect, run_query
+from peer_challenges.sources.schema import COUNCIL_TYPES, DERIVED_TABLES, REGIONS, STATUSES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

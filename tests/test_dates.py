@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from peer_challenges.dates import (
+from peer_challenges.domain.dates import (
     PRECISIONS,
     DateParseError,
     ParsedDate,
@@ -10,7 +10,7 @@ from peer_challenges.dates import (
     period_label,
     try_parse_date,
 )
-from peer_challenges.errors import UserError
+from peer_challenges.domain.errors import UserError
 
 D = dt.date
 NONE = ParsedDate(None, None)

@@ -16,9 +16,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from peer_challenges import dictionary as dd
-from peer_challenges import export as ex
-from peer_challenges.__main__ import main
+from peer_challenges.export import dictionary as dd
+from peer_challenges.export import tables as ex
+from peer_challenges.cli import main
 
 from conftest import ROOT
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from peer_challenges import extract as ex
-from peer_challenges.errors import UserError
+from peer_challenges.sources import extract as ex
+from peer_challenges.domain.errors import UserError
 
 SEEDS = Path("/work/shared/seeds")
 FIXTURES = Path(__file__).parent / "fixtures" / "extract"
@@ -32,7 +32,7 @@ def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers()
     ex.register(sub)
-    from peer_challenges import importplan
+    from peer_challenges.sources import importplan
 
     importplan.register(sub)
     args = parser.parse_args(argv)
@@ -435,7 +435,7 @@ def test_yaml_draft_is_in_the_source_format(capsys):
         "note": "- We have created a monthly meeting of key senior officers and political leaders\n"
                 "- We will use these meetings to provide strategic direction to the Council",
         "source": "s1"}]
-    schema = pytest.importorskip("peer_challenges.schema")
+    schema = pytest.importorskip("peer_challenges.sources.schema")
     for r in record["recommendations"]:
         schema.Recommendation(**r)
     schema.Challenge(**record["challenge"])
@@ -548,7 +548,7 @@ def test_bad_council_slug(capsys):
 
 
 def test_real_entry_point_exit_code(tmp_path, capsys):
-    from peer_challenges.__main__ import main
+    from peer_challenges.cli import main
 
     empty = tmp_path / "empty.txt"
     empty.write_text("")
@@ -790,7 +790,7 @@ def test_challenge_facts_from_sentences(sentence, expected):
 @pytest.mark.parametrize("path", sorted(FIXTURES.iterdir()) + ([SEED_001, SEED_002, SEED_003] if SEED_001.exists() else []),
                          ids=lambda p: p.name)
 def test_every_draft_passes_the_source_schema_except_the_council_fields(path):
-    schema = pytest.importorskip("peer_challenges.schema")
+    schema = pytest.importorskip("peer_challenges.sources.schema")
     record = yaml.safe_load(ex.to_yaml(ex.extract_file(path)))
     schema.Challenge(**record["challenge"])
     for source in record["sources"]:

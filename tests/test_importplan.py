@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from peer_challenges import importplan
-from peer_challenges.errors import UserError
-from peer_challenges.sourcefile import load_source, write_source_atomic
+from peer_challenges.sources import importplan
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.sourcefile import load_source, write_source_atomic
 
 SEED_001 = Path("/work/shared/seeds/001_38b853c589099239.txt")
 TARGETS = {"1": "Oct 24", "2": "Dec 24", "3": "May 24"}

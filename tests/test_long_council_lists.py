@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import pytest
 
-from peer_challenges import data, synth, ui
+from peer_challenges.store import db as data
+from peer_challenges.devtools import synth
+from peer_challenges.app import ui
 
 from conftest import metric_values
 

@@ -8,7 +8,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from peer_challenges import data, narrative
+from peer_challenges.store import db as data
+from peer_challenges.analysis import narrative
 
 
 def _challenge(council_id: str, key: str | None = None) -> tuple[str, dict, pd.DataFrame, pd.DataFrame]:

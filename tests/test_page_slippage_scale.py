@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from peer_challenges import analysis_charts as ac
+from peer_challenges.analysis import trend_charts as ac
 from tests.conftest import metric_values
 from tests.test_pages_themes_slippage import figures, markdown_text, table_with
 

@@ -7,9 +7,11 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from peer_challenges import analysis_charts as ac
-from peer_challenges import data, synth, themes
-from peer_challenges.data import run_query
+from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.store import db as data
+from peer_challenges.devtools import synth
+from peer_challenges.domain import taxonomy as themes
+from peer_challenges.store.db import run_query
 from tests.test_pages_themes_slippage import markdown_text, table_with
 
 FINANCE = "Financial planning and management"

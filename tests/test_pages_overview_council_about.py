@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from peer_challenges import data
+from peer_challenges.store import db as data
 from tests.conftest import metric_values
 
 

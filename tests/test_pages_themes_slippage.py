@@ -8,7 +8,7 @@ import json
 import numpy as np
 import plotly.graph_objects as go
 
-from peer_challenges.data import run_query
+from peer_challenges.store.db import run_query
 from tests.conftest import metric_values
 
 FINANCE = "Financial planning and management"

@@ -15,8 +15,8 @@ import pytest
 import streamlit as st
 from streamlit import config as st_config
 
-from peer_challenges import data
-from peer_challenges.schema import DERIVED_TABLES, TABLES
+from peer_challenges.store import db as data
+from peer_challenges.sources.schema import DERIVED_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "council", "themes", "slippage", "explore", "about")
@@ -211,7 +211,7 @@ def test_data_error_page_recovers_after_rebuild(make_app, data_dir):
 
 @pytest.fixture
 def empty_data_dir(tmp_path, monkeypatch):
-    from peer_challenges.build import write_tables
+    from peer_challenges.store.build import write_tables
 
     folder = tmp_path / "empty"
     write_tables({t: [] for t in TABLES}, folder)

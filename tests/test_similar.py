@@ -9,8 +9,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from peer_challenges import similar, themes
-from peer_challenges.data import run_query
+from peer_challenges.analysis import similar
+from peer_challenges.domain import taxonomy as themes
+from peer_challenges.store.db import run_query
 
 FINANCE = "Financial planning and management"
 BRECKLAND_SEED = "breckland-2022-06-r01"

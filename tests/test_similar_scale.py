@@ -10,8 +10,10 @@ import pytest
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from peer_challenges import data, similar, themes
-from peer_challenges.data import run_query
+from peer_challenges.store import db as data
+from peer_challenges.analysis import similar
+from peer_challenges.domain import taxonomy as themes
+from peer_challenges.store.db import run_query
 
 BRECKLAND_SEED = "breckland-2022-06-r01"
 

@@ -1,7 +1,7 @@
 import pytest
 
-from peer_challenges.errors import UserError
-from peer_challenges.status import (
+from peer_challenges.domain.errors import UserError
+from peer_challenges.domain.status import (
     RAGS,
     STATUS_ICONS,
     STATUS_LABELS,
@@ -124,6 +124,6 @@ def test_labels_and_icons():
 
 
 def test_no_status_from_rag():
-    import peer_challenges.status as status
+    import peer_challenges.domain.status as status
 
     assert not hasattr(status, "status_from_rag")

@@ -10,9 +10,10 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
-from peer_challenges import data, synth
-from peer_challenges.__main__ import main
-from peer_challenges.schema import DERIVED_TABLES, TABLES
+from peer_challenges.store import db as data
+from peer_challenges.devtools import synth
+from peer_challenges.cli import main
+from peer_challenges.sources.schema import DERIVED_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = list(TABLES) + list(DERIVED_TABLES)
@@ -136,7 +137,7 @@ def test_explore_draws_the_first_thousand_rows_and_counts_them_all(tiny, use_dat
 
     import pandas as pd
 
-    from peer_challenges import export as ex
+    from peer_challenges.export import tables as ex
 
     out, manifest = tiny
     updates = manifest["rows"]["updates"]

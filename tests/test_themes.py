@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from peer_challenges.themes import (
+from peer_challenges.domain.taxonomy import (
     CORE_THEMES,
     DEFAULT_TAXONOMY_PATH,
     Taxonomy,
@@ -343,7 +343,7 @@ def test_cli_agreement(tmp_path, capsys, small):
 
 
 def test_cli_missing_facts_dir(tmp_path):
-    from peer_challenges.errors import UserError
+    from peer_challenges.domain.errors import UserError
 
     args = _parse(["themes", "--agreement", "--facts", str(tmp_path / "nope")])
     with pytest.raises(UserError, match="facts folder not found"):

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from peer_challenges.dates import parse_date
-from peer_challenges.extract import extract_file
-from peer_challenges.sourcefile import load_source
+from peer_challenges.domain.dates import parse_date
+from peer_challenges.sources.extract import extract_file
+from peer_challenges.sources.sourcefile import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT.parent / "shared" / "seeds"

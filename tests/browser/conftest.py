@@ -86,7 +86,7 @@ def _healthy(url: str) -> bool:
 
 
 class StreamlitServer:
-    """The app as users start it (`python -m peer_challenges.serve`, i.e. `streamlit run app.py` with the
+    """The app as users start it (`python -m peer_challenges.app.serve`, i.e. `streamlit run app.py` with the
     legacy pages/ mode cleared) on a free port, from the repository root, on the committed data."""
 
     def __init__(self, log_path: Path, env_extra: dict | None = None):
@@ -97,7 +97,7 @@ class StreamlitServer:
         env.update(env_extra or {})
         self._log = open(log_path, "wb")
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "peer_challenges.serve", "--server.headless", "true", "--server.port", str(self.port),
+            [sys.executable, "-m", "peer_challenges.app.serve", "--server.headless", "true", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
              "--client.showErrorDetails", "full"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,

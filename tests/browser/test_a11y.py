@@ -13,7 +13,7 @@ import re
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
+from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
 
 from .conftest import A11Y_RESULTS, open_page, render_everything, settle, wait_for_app
 

@@ -39,7 +39,7 @@ def test_deep_link_on_a_fresh_server(tmp_path, browser):
     whose main script sits beside a folder named `pages/` as an old-style (v1) multipage app until
     st.navigation has run once: that first visit runs pages/council.py WITHOUT app.py (no page config, no
     data check), the sidebar lists file names ('app', 'about', ...), and the whole server stays that way
-    until someone opens the root URL. peer_challenges.serve clears that mode before the server starts."""
+    until someone opens the root URL. peer_challenges.app.serve clears that mode before the server starts."""
     srv = StreamlitServer(tmp_path / "fresh.log")
     try:
         srv.wait_ready()

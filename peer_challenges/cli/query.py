@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import sys
 
-from peer_challenges.data import connect, list_queries, query_params, run_query
-from peer_challenges.errors import UserError
+from peer_challenges.store.db import connect, list_queries, query_params, run_query
+from peer_challenges.domain.errors import UserError
 
 
 def _parse_params(items: list[str], name: str) -> dict:

@@ -2,7 +2,7 @@
 
 It meets the same data contract as the real build (same tables, columns and types; the derived
 ``recommendation_status`` table is made by the build's own ``derive``) so that the app, the queries
-and the benchmark (``peer_challenges.bench``) can be run at national scale and beyond.
+and the benchmark (``peer_challenges.devtools.bench``) can be run at national scale and beyond.
 
 Shape
 -----
@@ -30,11 +30,11 @@ Validation
 Rows are made column-wise with numpy / pyarrow (no YAML at scale). To prove they are what the build
 would make, a deterministic sample of challenges (``--sample``, default 200; every challenge at small
 scales) is turned into source records in the docs/SOURCE_FORMAT.md shape, written as source files and
-built by ``peer_challenges.build.collect`` (pydantic ``SourceFile`` validation, date parsing, taxonomy
+built by ``peer_challenges.store.build.collect`` (pydantic ``SourceFile`` validation, date parsing, taxonomy
 mapping, the build's row construction); the rows it returns must equal the generated rows for those
 challenges exactly. Column checks over every row (accepted values, unique keys, every distinct
-``target_raw`` parsed by ``peer_challenges.dates``) run at every scale. The tables are then written by
-``peer_challenges.build.write_arrow_tables`` (contract types, sort order and row groups, derived tables).
+``target_raw`` parsed by ``peer_challenges.domain.dates``) run at every scale. The tables are then written by
+``peer_challenges.store.build.write_arrow_tables`` (contract types, sort order and row groups, derived tables).
 """
 
 from __future__ import annotations
@@ -55,8 +55,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from peer_challenges import PROJECT_ROOT
-from peer_challenges.errors import UserError
-from peer_challenges.schema import (
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.schema import (
     CORE_THEMES, COUNCIL_TYPES, DERIVED_TABLES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, TABLES, UNITS,
 )
 
@@ -207,7 +207,7 @@ def theme_model(path: Path | None = None) -> ThemeModel:
     """Core-theme and topic frequencies of the committed recommendations (topics conditional on theme),
     restricted to topics that are canonical in the repository's taxonomy."""
     path = path or PROJECT_ROOT / "data" / "recommendations.parquet"
-    from peer_challenges.themes import load_taxonomy
+    from peer_challenges.domain.taxonomy import load_taxonomy
     tax = load_taxonomy(PROJECT_ROOT / "data" / "taxonomy.yaml")
     rows = pq.read_table(path, columns=["core_theme", "topics"]).to_pylist()
     theme_counts = Counter(r["core_theme"] for r in rows if r["core_theme"] in CORE_THEMES)
@@ -666,9 +666,9 @@ def sample_indices(n_challenges: int, sample: int) -> np.ndarray:
 
 def validate_sample(synth: Synth, sample: int = DEFAULT_SAMPLE) -> int:
     """Build a sample of challenges from source records with the real build; its rows must equal ours."""
-    from peer_challenges import build
-    from peer_challenges.schema import SourceFile
-    from peer_challenges.sourcefile import write_source_atomic
+    from peer_challenges.store import build
+    from peer_challenges.sources.schema import SourceFile
+    from peer_challenges.sources.sourcefile import write_source_atomic
 
     idx = sample_indices(synth.tables["challenges"].num_rows, sample)
     if not len(idx):
@@ -703,8 +703,8 @@ def validate_sample(synth: Synth, sample: int = DEFAULT_SAMPLE) -> int:
 
 def check_columns(synth: Synth) -> None:
     """Contract checks over every row: accepted values, unique keys, dates readable from target_raw."""
-    from peer_challenges.dates import PRECISIONS, try_parse_date
-    from peer_challenges.themes import load_taxonomy
+    from peer_challenges.domain.dates import PRECISIONS, try_parse_date
+    from peer_challenges.domain.taxonomy import load_taxonomy
 
     t = synth.tables
     problems = []
@@ -748,7 +748,7 @@ def check_columns(synth: Synth) -> None:
 
 def write(synth: Synth, out: Path, sample: int = DEFAULT_SAMPLE) -> dict:
     """Validate, then write the tables (build.write_arrow_tables), taxonomy.yaml and a manifest to out."""
-    from peer_challenges.build import write_arrow_tables
+    from peer_challenges.store.build import write_arrow_tables
 
     t0 = time.perf_counter()
     check_columns(synth)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from peer_challenges.errors import UserError
+from peer_challenges.domain.errors import UserError
 
 STATUSES = ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded")
 RAGS = ("red", "amber", "green")

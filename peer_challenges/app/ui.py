@@ -13,9 +13,9 @@ import html
 import pandas as pd
 import streamlit as st
 
-from peer_challenges import data as _data
-from peer_challenges.config import data_dir
-from peer_challenges.schema import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
+from peer_challenges.store import db as _data
+from peer_challenges.domain.paths import data_dir
+from peer_challenges.sources.schema import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
 
 # query-string keys of the shared filters
 FILTER_KEYS = ("type", "region", "from", "to")
@@ -289,7 +289,7 @@ def write_url(key: str, param: str, value, default) -> None:
 def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
                note: str | None = None) -> None:
     """Headline above the chart (it wraps on narrow screens), alt text, then the data behind it."""
-    from peer_challenges.narrative import escape_markdown
+    from peer_challenges.analysis.narrative import escape_markdown
 
     title = fig.layout.title.text or ""
     st.markdown(f"**{escape_markdown(title)}**")  # a chart title, not a section heading
@@ -305,7 +305,7 @@ def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: d
 @st.cache_resource(show_spinner=False)
 def taxonomy(folder: str | None = None):
     """data/taxonomy.yaml (of the data folder in use), loaded once per data folder."""
-    from peer_challenges import themes
+    from peer_challenges.domain import taxonomy as themes
 
     return themes.load_taxonomy(themes.default_taxonomy_path())
 

@@ -15,9 +15,9 @@ from functools import lru_cache
 
 import pandas as pd
 
-from peer_challenges.dates import period_label
-from peer_challenges.schema import SLIPPAGE_BUCKETS
-from peer_challenges.status import STATUS_ICONS, STATUS_LABELS
+from peer_challenges.domain.dates import period_label
+from peer_challenges.sources.schema import SLIPPAGE_BUCKETS
+from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
 
 # the LGA's process norms, in months after the on-site visit (DESIGN "process timeliness")
 MILESTONES = (
@@ -107,7 +107,7 @@ def topic_labels() -> dict[str, str]:
     """Topic id -> plain-English label from data/taxonomy.yaml; {} if the taxonomy cannot be read
     (pages then fall back to humanised ids)."""
     try:
-        from peer_challenges import themes
+        from peer_challenges.domain import taxonomy as themes
 
         taxonomy = themes.load_taxonomy(themes.default_taxonomy_path())
         return {tid: topic.label for tid, topic in taxonomy.topics.items()}

@@ -35,7 +35,7 @@ CORE_THEMES = (
 )
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
-DateText = str | None  # parsed by peer_challenges.dates during the build
+DateText = str | None  # parsed by peer_challenges.domain.dates during the build
 
 
 class _Model(BaseModel):

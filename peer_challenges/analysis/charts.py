@@ -14,7 +14,7 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
-from peer_challenges.schema import COUNCIL_TYPE_LABELS
+from peer_challenges.sources.schema import COUNCIL_TYPE_LABELS
 
 # Okabe & Ito (2008), "Color Universal Design"
 OKABE_ITO = {

@@ -31,7 +31,8 @@ from typing import Iterable
 
 import yaml
 
-from peer_challenges.errors import UserError
+from peer_challenges import PROJECT_ROOT
+from peer_challenges.domain.errors import UserError
 
 CORE_THEMES = (
     "Local priorities and outcomes",
@@ -43,8 +44,8 @@ CORE_THEMES = (
 )
 COUNCIL_REQUESTED = "Council-requested focus"
 
-DEFAULT_TAXONOMY_PATH = Path(__file__).resolve().parents[1] / "data" / "taxonomy.yaml"
-DEFAULT_FACTS_DIR = Path(__file__).resolve().parents[2] / "shared" / "facts"
+DEFAULT_TAXONOMY_PATH = PROJECT_ROOT / "data" / "taxonomy.yaml"
+DEFAULT_FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"
 
 TOPIC_FIELDS = ("id", "label", "description", "core_theme", "aliases", "keywords")
 _ID_RE = re.compile(r"^[a-z][a-z0-9_]*$")

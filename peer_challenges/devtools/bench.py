@@ -2,7 +2,7 @@
 
 For each scale (quick: 1 and 100; full: 1, 10, 100) the benchmark
 
-1. generates the synthetic dataset (``peer_challenges.synth``) once and caches it under
+1. generates the synthetic dataset (``peer_challenges.devtools.synth``) once and caches it under
    ``bench/data/scale-<N>-seed-<S>/`` (gitignored; regenerated when the generator version changes);
 2. measures, in a fresh worker process per scale (so peak memory is that scale's own):
    - every named query (``queries/*.sql``) through ``run_query`` on a connection to that data folder,
@@ -42,7 +42,7 @@ from importlib import metadata
 from pathlib import Path
 
 from peer_challenges import PROJECT_ROOT
-from peer_challenges.errors import UserError
+from peer_challenges.domain.errors import UserError
 
 QUICK_SCALES = (1.0, 100.0)
 FULL_SCALES = (1.0, 10.0, 100.0)
@@ -69,7 +69,7 @@ def data_folder(root: Path, scale: float, seed: int) -> Path:
 
 def ensure_data(root: Path, scale: float, seed: int, log=print) -> tuple[Path, dict]:
     """The cached synthetic dataset for (scale, seed), generated in a subprocess if missing or stale."""
-    from peer_challenges import synth
+    from peer_challenges.devtools import synth
 
     folder = data_folder(root, scale, seed)
     manifest = synth.read_manifest(folder)
@@ -117,7 +117,7 @@ def peak_rss_mb() -> float:
 
 def table_rows(folder: Path) -> dict[str, int]:
     import pyarrow.parquet as pq
-    from peer_challenges.data import ALL_TABLES
+    from peer_challenges.store.db import ALL_TABLES
 
     return {t: pq.ParquetFile(Path(folder) / f"{t}.parquet").metadata.num_rows for t in ALL_TABLES}
 
@@ -276,7 +276,7 @@ PANDAS_SAME_INPUT = {"council_summary": pandas_council_summary_same_input,
 def _reset_app_state(folder: Path) -> None:
     """Point the app at folder: DATA_DIR, a fresh default connection, empty streamlit caches."""
     import streamlit as st
-    from peer_challenges import data
+    from peer_challenges.store import db as data
 
     os.environ["DATA_DIR"] = str(folder)
     data.reset_default_connection()
@@ -285,7 +285,7 @@ def _reset_app_state(folder: Path) -> None:
 
 
 def measure_queries(folder: Path, runs: int, council: str | None, budget_s: float | None = None) -> dict:
-    from peer_challenges import data
+    from peer_challenges.store import db as data
 
     conn = data.connect(folder)
     out = {"queries_ms": {}, "queries_p90_ms": {}, "queries_rows": {}, "queries_council_ms": {}, "query_errors": {}}
@@ -316,11 +316,11 @@ def _short(value):
 
 
 class _QueryRecorder:
-    """While active, wraps peer_challenges.ui.query to record (query, ms, rows, params) of each call a
+    """While active, wraps peer_challenges.app.ui.query to record (query, ms, rows, params) of each call a
     page run makes (a cached call costs the st.cache_data lookup and the copy of the result)."""
 
     def __init__(self):
-        from peer_challenges import ui
+        from peer_challenges.app import ui
         self.ui, self.original, self.calls = ui, ui.query, []
 
     def __enter__(self):
@@ -419,7 +419,7 @@ def measure_page(page: str, params: dict, runs: int, budget_s: float = 60, timeo
     ("runs" says how many). The last timed run is profiled: its ui.query calls and hottest lines."""
     from streamlit.testing.v1 import AppTest
 
-    from peer_challenges.serve import run_pages_through_app_py
+    from peer_challenges.app.serve import run_pages_through_app_py
 
     run_pages_through_app_py()  # as tests/conftest.py: the page runs inside app.py's st.navigation
     out: dict = {}
@@ -532,7 +532,7 @@ def worker_events(folder: Path, runs: int, council: str | None, parts=("queries"
             os.environ.pop("DATA_DIR", None)
         else:
             os.environ["DATA_DIR"] = previous
-        from peer_challenges import data
+        from peer_challenges.store import db as data
         data.reset_default_connection()
 
 

@@ -16,9 +16,9 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from peer_challenges.config import QUERIES_DIR, data_dir as default_data_dir
-from peer_challenges.errors import UserError
-from peer_challenges.schema import DERIVED_TABLES, TABLES
+from peer_challenges.domain.paths import QUERIES_DIR, data_dir as default_data_dir
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.schema import DERIVED_TABLES, TABLES
 
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")

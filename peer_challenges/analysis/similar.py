@@ -386,7 +386,7 @@ _TEXT_COLUMNS = ("title", "text", "core_theme", "topics")
 
 
 def build_index(recs: pd.DataFrame, taxonomy=None) -> SimilarityIndex:
-    """Index every recommendation that has wording. ``taxonomy`` (peer_challenges.themes.Taxonomy,
+    """Index every recommendation that has wording. ``taxonomy`` (peer_challenges.domain.taxonomy.Taxonomy,
     optional) maps curated topic tags onto topic ids and adds the topics its keywords find."""
     need = {"recommendation_id", "council_id", "challenge_id", "title"}
     missing = need - set(recs.columns)

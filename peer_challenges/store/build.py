@@ -19,11 +19,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from pydantic import ValidationError
 
-from peer_challenges.config import QUERIES_DIR, data_dir as default_data_dir
-from peer_challenges.dates import DateParseError, parse_date
-from peer_challenges.errors import UserError
-from peer_challenges.schema import DERIVED_TABLES, TABLES, SourceFile, describe_validation_error
-from peer_challenges.sourcefile import load_source
+from peer_challenges.domain.paths import QUERIES_DIR, data_dir as default_data_dir
+from peer_challenges.domain.dates import DateParseError, parse_date
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.schema import DERIVED_TABLES, TABLES, SourceFile, describe_validation_error
+from peer_challenges.sources.sourcefile import load_source
 
 MAX_ERRORS = 50
 ARROW_TYPES = {
@@ -74,7 +74,7 @@ class _Taxonomy:
     def __init__(self, path: Path):
         self.tax = None
         if path.exists():
-            from peer_challenges.themes import TaxonomyError, load_taxonomy
+            from peer_challenges.domain.taxonomy import TaxonomyError, load_taxonomy
             try:
                 self.tax = load_taxonomy(path)
             except TaxonomyError as exc:
@@ -159,7 +159,7 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
         if rec.target:
             target, target_prec = _date(rec.target, f"{where}.target", errors)
         else:
-            from peer_challenges.dates import try_parse_date
+            from peer_challenges.domain.dates import try_parse_date
             # target_raw is kept as written; an ambiguous or open-ended one has no date (never guessed)
             parsed = try_parse_date(rec.target_raw)
             target, target_prec = parsed.value, parsed.precision

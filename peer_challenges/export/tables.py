@@ -27,10 +27,10 @@ from typing import Callable, Iterable
 
 import pandas as pd
 
-from peer_challenges import dictionary as dd
-from peer_challenges.errors import UserError
-from peer_challenges.schema import CORE_THEMES, COUNCIL_TYPES, REGIONS, STATUSES
-from peer_challenges.status import STATUS_LABELS
+from peer_challenges.export import dictionary as dd
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.schema import CORE_THEMES, COUNCIL_TYPES, REGIONS, STATUSES
+from peer_challenges.domain.status import STATUS_LABELS
 
 FORMATS = ("csv", "xlsx", "parquet")
 MIME = {
@@ -149,7 +149,7 @@ def query_params(filters: Filters, table: str) -> dict:
 def _runner(run: Runner | None) -> Runner:
     if run is not None:
         return run
-    from peer_challenges.data import run_query
+    from peer_challenges.store.db import run_query
 
     return run_query
 
@@ -296,7 +296,7 @@ def topic_labels(topic_ids: Iterable[str] = ()) -> dict[str, str]:
     """Topic id -> its plain-English label from the taxonomy (falls back to the id in words)."""
     labels: dict[str, str] = {}
     try:
-        from peer_challenges import themes
+        from peer_challenges.domain import taxonomy as themes
 
         path = Path(themes.default_taxonomy_path())
         labels = _taxonomy_labels(str(path), path.stat().st_mtime_ns)
@@ -308,7 +308,7 @@ def topic_labels(topic_ids: Iterable[str] = ()) -> dict[str, str]:
 @functools.lru_cache(maxsize=4)
 def _taxonomy_labels(path: str, mtime_ns: int) -> dict[str, str]:
     """Parsed once per version of the file (the page asks on every rerun)."""
-    from peer_challenges import themes
+    from peer_challenges.domain import taxonomy as themes
 
     return {t.id: t.label for t in themes.load_taxonomy(path).topics.values()}
 
@@ -686,7 +686,7 @@ def _suggest(value: str, choices: Iterable[str]) -> str:
 
 
 def run(args) -> int:
-    from peer_challenges.data import connect, run_query
+    from peer_challenges.store.db import connect, run_query
 
     # a connection of our own, closed before exit (DuckDB's and Arrow's thread pools can otherwise abort
     # the interpreter at shutdown)

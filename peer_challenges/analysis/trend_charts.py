@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from peer_challenges.schema import COUNCIL_TYPE_LABELS
+from peer_challenges.sources.schema import COUNCIL_TYPE_LABELS
 
 # Okabe & Ito (2008)
 OKABE_ITO = {

@@ -21,7 +21,7 @@ import datetime
 import re
 from typing import NamedTuple
 
-from peer_challenges.errors import UserError
+from peer_challenges.domain.errors import UserError
 
 PRECISIONS = ("day", "month", "quarter", "season", "year")
 

@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from peer_challenges.errors import UserError
+from peer_challenges.domain.errors import UserError
 
 # key order within each kind of mapping; keys not listed keep their order after these
 KEY_ORDER = {

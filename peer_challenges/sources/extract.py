@@ -21,7 +21,7 @@ What it recognises (all by meaning, not by position):
 - challenge facts the text states: on-site dates, people met, meetings held, team size, how many
   recommendations the report made, progress-review date, committee date, action-plan approval.
 
-Dates and statuses are read by peer_challenges.dates and peer_challenges.status. Nothing is
+Dates and statuses are read by peer_challenges.domain.dates and peer_challenges.domain.status. Nothing is
 guessed: what the document does not say stays null, and every doubt becomes a warning.
 """
 
@@ -39,10 +39,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from peer_challenges.dates import DateParseError, parse_date, try_parse_date
-from peer_challenges.errors import UserError
-from peer_challenges.sourcefile import dump_source
-from peer_challenges.status import normalise_rag, normalise_status
+from peer_challenges.domain.dates import DateParseError, parse_date, try_parse_date
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.sourcefile import dump_source
+from peer_challenges.domain.status import normalise_rag, normalise_status
 
 MAX_BYTES = 20 * 1024 * 1024  # refuse bigger files before reading them
 

@@ -21,10 +21,10 @@ import os
 import re
 from pathlib import Path
 
-from peer_challenges.dates import DateParseError, parse_date, try_parse_date
-from peer_challenges.errors import UserError
-from peer_challenges.extract import extract_file, number_key
-from peer_challenges.sourcefile import dump_source, load_source, write_source_atomic
+from peer_challenges.domain.dates import DateParseError, parse_date, try_parse_date
+from peer_challenges.domain.errors import UserError
+from peer_challenges.sources.extract import extract_file, number_key
+from peer_challenges.sources.sourcefile import dump_source, load_source, write_source_atomic
 
 SOURCE_KINDS = ("council_page", "committee_report")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -38,7 +38,7 @@ def _data_dir(data_dir) -> Path:
     if env:
         return Path(env).expanduser()
     try:
-        from peer_challenges.config import data_dir as default_data_dir
+        from peer_challenges.domain.paths import data_dir as default_data_dir
     except ImportError:  # pragma: no cover
         return Path("data")
     return default_data_dir()

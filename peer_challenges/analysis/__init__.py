@@ -1,0 +1,1 @@
+"""Pure analysis: narrative sentences, similarity, chart builders (DataFrame -> plotly Figure). No duckdb, no streamlit, no store."""
