@@ -7,9 +7,12 @@ import pandas as pd
 import streamlit as st
 
 from peer_challenges.app import ui
-from peer_challenges.analysis.charts import PROGRESS_REVIEW_NORM_DAYS
+from peer_challenges.domain.norms import MILESTONES, PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.analysis.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
 from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
+
+# the norms in words, from their one home (domain.norms)
+NORMS_IN_WORDS = ", ".join(f"{m.label.lower()} **{m.words}**" for m in MILESTONES)
 
 SOURCES_SHOWN = 1000  # rows of the sources table drawn at once; the search narrows them down
 
@@ -98,9 +101,8 @@ st.table(pd.DataFrame({"Bucket": list(SLIPPAGE_LABELS.values()), "When": [
 ]}).set_index("Bucket"))
 st.markdown(
     f"""
-**Process timeliness.** Days from the start of the on-site visit to each later step, against the LGA's norms: feedback
-report published within **3 months**, action plan within **5 months**, progress review on site **about 10 months**
-after (about {PROGRESS_REVIEW_NORM_DAYS} days; no grace added), progress review published within **12 months**.
+**Process timeliness.** Days from the start of the on-site visit to each later step, against the LGA's norms:
+{NORMS_IN_WORDS} (the progress review's "about 10 months" is about {PROGRESS_REVIEW_NORM_DAYS} days; no grace added).
 A step "met the norm" when its date is on or before the on-site date plus that many months.
 
 **Themes.** Every recommendation has one of the five core elements, or "Council-requested focus", plus any number of

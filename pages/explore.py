@@ -14,7 +14,7 @@ from peer_challenges.export import dictionary as dd
 from peer_challenges.export import tables as ex
 from peer_challenges.app import ui
 from peer_challenges.analysis.narrative import escape_markdown
-from peer_challenges.sources.schema import CORE_THEMES
+from peer_challenges.domain.vocab import CORE_THEMES
 from peer_challenges.domain.status import STATUS_ICONS
 
 # query-string key -> (session-state key, Filters field)

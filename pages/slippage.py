@@ -13,6 +13,7 @@ import streamlit as st
 
 from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.app import ui
+from peer_challenges.domain.vocab import CORE_THEMES
 from peer_challenges.domain.paths import data_dir
 from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text, status_text
 
@@ -102,7 +103,7 @@ options = ui.query("slippage__theme_options", **scope_params)
 core_present = set(options.loc[options["kind"] == "core", "value"])
 tags = list(options.loc[options["kind"] == "topic", "value"])
 tag_topic = {tag: ((taxonomy.canonical_topic(tag) or tag) if taxonomy is not None else tag) for tag in tags}
-core_names = [t for t in ac.CORE_THEME_ORDER if t in core_present]
+core_names = [t for t in CORE_THEMES if t in core_present]
 topic_ids = sorted(set(tag_topic.values()), key=lambda t: labels.get(t, t).lower())
 theme_options = ac.theme_choices(core_names, topic_ids)
 

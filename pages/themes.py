@@ -17,6 +17,7 @@ import streamlit as st
 from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.analysis import similar
 from peer_challenges.app import ui
+from peer_challenges.domain.vocab import CORE_THEMES
 from peer_challenges.domain.paths import data_dir
 from peer_challenges.analysis.narrative import escape_markdown
 from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
@@ -233,7 +234,7 @@ st.caption(
 )
 
 core_present = set(pooled_by_level["core"]["theme"])
-core_names = [t for t in ac.CORE_THEME_ORDER if t in core_present]
+core_names = [t for t in CORE_THEMES if t in core_present]
 if ac.NOT_TAGGED in core_present:
     core_names.append(ac.NOT_TAGGED)
 topic_ids = sorted(pooled_by_level["topic"]["theme"], key=lambda t: labels.get(t, t).lower())
@@ -591,7 +592,7 @@ with tab_tagging:
         st.markdown(f"## The taxonomy: {len(tax_table)} topics")
         st.dataframe(tax_table, hide_index=True)
         st.markdown("Open a core element to see each topic's description and the keywords the tagger looks for:")
-        for element in ac.CORE_THEME_ORDER:
+        for element in CORE_THEMES:
             topics_here = [t for t in taxonomy.topics.values() if t.core_theme == element]
             if not topics_here:
                 continue

@@ -18,7 +18,7 @@ recs AS (
 ),
 pr AS (
     SELECT date_diff('day', onsite_start, progress_review_onsite) AS days,
-           progress_review_onsite <= onsite_start + INTERVAL 10 MONTH AS within_norm
+           progress_review_onsite <= onsite_start + to_months(lga_norm_months('progress_review')) AS within_norm
     FROM ch WHERE onsite_start IS NOT NULL AND progress_review_onsite IS NOT NULL
 )
 SELECT

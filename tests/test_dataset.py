@@ -16,7 +16,8 @@ import pytest
 
 from peer_challenges.store.build import build
 from peer_challenges.store.db import connect, run_query
-from peer_challenges.sources.schema import COUNCIL_TYPES, DERIVED_TABLES, REGIONS, STATUSES, TABLES
+from peer_challenges.store.contract import DERIVED_TABLES, TABLES
+from peer_challenges.domain.vocab import COUNCIL_TYPES, REGIONS, STATUSES
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

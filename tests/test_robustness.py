@@ -16,7 +16,7 @@ import streamlit as st
 from streamlit import config as st_config
 
 from peer_challenges.store import db as data
-from peer_challenges.sources.schema import DERIVED_TABLES, TABLES
+from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = ("overview", "council", "themes", "slippage", "explore", "about")

@@ -13,7 +13,7 @@ import pytest
 from peer_challenges.store import db as data
 from peer_challenges.devtools import synth
 from peer_challenges.cli import main
-from peer_challenges.sources.schema import DERIVED_TABLES, TABLES
+from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parent.parent
 ALL = list(TABLES) + list(DERIVED_TABLES)

@@ -14,7 +14,8 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
-from peer_challenges.sources.schema import COUNCIL_TYPE_LABELS
+from peer_challenges.domain.norms import PROGRESS_REVIEW_NORM_DAYS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
 
 # Okabe & Ito (2008), "Color Universal Design"
 OKABE_ITO = {
@@ -31,8 +32,6 @@ COUNCIL_TYPE_COLOURS = {
 COUNCIL_TYPE_PATTERNS = {
     "district": "", "unitary": "/", "county": ".", "metropolitan": "x", "london_borough": "-", "other": "+",
 }
-# the LGA expects the progress review "about ten months" after the on-site visit
-PROGRESS_REVIEW_NORM_DAYS = round(10 * 365.25 / 12)  # 304
 FONT = "Source Sans Pro, Arial, sans-serif"
 
 

@@ -15,20 +15,15 @@ from functools import lru_cache
 
 import pandas as pd
 
+from peer_challenges.domain import norms
 from peer_challenges.domain.dates import period_label
-from peer_challenges.sources.schema import SLIPPAGE_BUCKETS
+from peer_challenges.domain.vocab import SLIPPAGE_BUCKETS
 from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
 
-# the LGA's process norms, in months after the on-site visit (DESIGN "process timeliness")
-MILESTONES = (
-    ("onsite_start", "On-site visit", 0),
-    ("report_published", "Feedback report published", 3),
-    ("action_plan_approved", "Action plan approved", 5),
-    ("progress_review_onsite", "Progress review on site", 10),
-    ("progress_review_published", "Progress review published", 12),
-)
-NORM_WORDS = {0: "—", 3: "within 3 months", 5: "within 5 months", 10: "within about 10 months",
-              12: "within 12 months"}
+# a council's timeline: the visit, then each milestone with its LGA norm (domain.norms)
+MILESTONES = ((norms.ONSITE_COLUMN, norms.ONSITE_LABEL, 0),
+              *((m.column, m.label, m.months) for m in norms.MILESTONES))
+NORM_WORDS = {0: "—", **{m.months: m.words for m in norms.MILESTONES}}
 
 STATUS_ORDER = ("complete", "in_progress", "ongoing", "delayed", "not_started", "superseded")
 # how a status reads after a number in a sentence ("2 are complete and 7 in progress")

@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from peer_challenges.sources.schema import COUNCIL_TYPE_LABELS
+from peer_challenges.domain import norms
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
 
 # Okabe & Ito (2008)
 OKABE_ITO = {
@@ -27,10 +28,6 @@ OKABE_ITO = {
 SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
 FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 
-CORE_THEME_ORDER = (
-    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
-    "Financial planning and management", "Capacity for improvement", "Council-requested focus",
-)
 BY_LABELS = {None: "All challenges", "challenge_year": "On-site year", "council_type": "Council type",
              "region": "Region"}
 NOT_TAGGED = "No core element recorded"
@@ -71,15 +68,10 @@ SLIPPAGE_LIMITS = {
 }
 
 # process milestones: column prefix, words, LGA norm in months
-MILESTONES = (
-    ("report", "Feedback report published", 3),
-    ("action_plan", "Action plan approved", 5),
-    ("progress_review", "Progress review on site", 10),
-    ("progress_review_published", "Progress review published", 12),
-)
-MILESTONE_LABELS = {key: label for key, label, _ in MILESTONES}
-MILESTONE_NORMS = {key: months for key, _, months in MILESTONES}
-DAYS_PER_MONTH = 365.25 / 12
+MILESTONES = tuple((m.key, m.label, m.months) for m in norms.MILESTONES)
+MILESTONE_LABELS = {m.key: m.label for m in norms.MILESTONES}
+MILESTONE_NORMS = {m.key: m.months for m in norms.MILESTONES}
+DAYS_PER_MONTH = norms.DAYS_PER_MONTH
 
 
 def bucket_label(bucket) -> str:

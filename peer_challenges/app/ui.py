@@ -15,7 +15,7 @@ import streamlit as st
 
 from peer_challenges.store import db as _data
 from peer_challenges.domain.paths import data_dir
-from peer_challenges.sources.schema import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
 
 # query-string keys of the shared filters
 FILTER_KEYS = ("type", "region", "from", "to")

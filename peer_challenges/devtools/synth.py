@@ -56,9 +56,8 @@ import pyarrow.parquet as pq
 
 from peer_challenges import PROJECT_ROOT
 from peer_challenges.domain.errors import UserError
-from peer_challenges.sources.schema import (
-    CORE_THEMES, COUNCIL_TYPES, DERIVED_TABLES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, TABLES, UNITS,
-)
+from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, UNITS
+from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
 GENERATOR_VERSION = 2  # 2: the build's challenge_status and challenge_themes roll-ups
 TODAY = dt.date(2025, 9, 30)  # the synthetic data's "today": the last possible as-of date

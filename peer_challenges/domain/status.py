@@ -10,9 +10,8 @@ from __future__ import annotations
 import re
 
 from peer_challenges.domain.errors import UserError
+from peer_challenges.domain.vocab import RAGS, STATUSES
 
-STATUSES = ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded")
-RAGS = ("red", "amber", "green")
 
 STATUS_LABELS = {
     "complete": "Complete",

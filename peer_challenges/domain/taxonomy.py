@@ -33,16 +33,8 @@ import yaml
 
 from peer_challenges import PROJECT_ROOT
 from peer_challenges.domain.errors import UserError
+from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_REQUESTED
 
-CORE_THEMES = (
-    "Local priorities and outcomes",
-    "Organisational and place leadership",
-    "Governance and culture",
-    "Financial planning and management",
-    "Capacity for improvement",
-    "Council-requested focus",
-)
-COUNCIL_REQUESTED = "Council-requested focus"
 
 DEFAULT_TAXONOMY_PATH = PROJECT_ROOT / "data" / "taxonomy.yaml"
 DEFAULT_FACTS_DIR = PROJECT_ROOT.parent / "shared" / "facts"

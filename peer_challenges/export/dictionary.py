@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from peer_challenges.analysis.narrative import SLIPPAGE_LABELS
-from peer_challenges.sources.schema import (
+from peer_challenges.domain.vocab import (
     CORE_THEMES, COUNCIL_TYPES, REGIONS, SLIPPAGE_BUCKETS, SOURCE_KINDS, STATUSES,
 )
 

@@ -29,7 +29,7 @@ import pandas as pd
 
 from peer_challenges.export import dictionary as dd
 from peer_challenges.domain.errors import UserError
-from peer_challenges.sources.schema import CORE_THEMES, COUNCIL_TYPES, REGIONS, STATUSES
+from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, REGIONS, STATUSES
 from peer_challenges.domain.status import STATUS_LABELS
 
 FORMATS = ("csv", "xlsx", "parquet")

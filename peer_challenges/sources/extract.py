@@ -41,6 +41,7 @@ from typing import Any
 
 from peer_challenges.domain.dates import DateParseError, parse_date, try_parse_date
 from peer_challenges.domain.errors import UserError
+from peer_challenges.domain.vocab import CORE_ELEMENTS
 from peer_challenges.sources.sourcefile import dump_source
 from peer_challenges.domain.status import normalise_rag, normalise_status
 
@@ -53,10 +54,6 @@ XLSX_EXTS = (".xlsx", ".xlsm")
 PDF_EXTS = (".pdf",)
 SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + CSV_EXTS + XLSX_EXTS + PDF_EXTS
 
-CORE_THEMES = (
-    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
-    "Financial planning and management", "Capacity for improvement",
-)
 
 HEADER_HELP = ("a header row naming the columns, e.g. Ref | Recommendation | Owner | Timescale | Status "
                "(Due by, Lead officer, RAG rating ... also work)")
@@ -1730,7 +1727,7 @@ def _finish(rec: dict, warnings: list[str], doc_as_of: str | None) -> dict:
     out["as_of"] = _date_text_iso(as_of_raw) if as_of_raw else None
     theme = rec.get("theme")
     out["theme"] = theme
-    out["core_theme"] = next((t for t in CORE_THEMES if theme and _squash(theme).lower() == t.lower()), None)
+    out["core_theme"] = next((t for t in CORE_ELEMENTS if theme and _squash(theme).lower() == t.lower()), None)
     out["record_flag"] = rec.get("record_flag")
     return out
 

@@ -8,31 +8,11 @@ from __future__ import annotations
 import re
 from typing import Literal
 
+from peer_challenges.domain.vocab import (
+    CORE_THEMES, COUNCIL_TYPES, RAGS, RECORD_FLAGS, REGIONS, SOURCE_KINDS, STATUSES, UNITS,
+)
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
-COUNCIL_TYPES = ("district", "unitary", "county", "metropolitan", "london_borough", "other")
-COUNCIL_TYPE_LABELS = {
-    "district": "District", "unitary": "Unitary", "county": "County",
-    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
-}
-REGIONS = (
-    "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
-    "East of England", "London", "South East", "South West",
-)
-STATUSES = ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded")
-# slippage against the original target (derived in recommendation_status.slippage_bucket)
-SLIPPAGE_BUCKETS = ("on_time", "late", "open_overdue", "open_not_due", "no_target", "unknown")
-RAGS = ("red", "amber", "green")
-UNITS = ("recommendations", "actions")
-SOURCE_KINDS = (
-    "lga_feedback_report", "lga_progress_review", "council_page", "committee_report", "news",
-    "seed_document", "other",
-)
-RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area")
-CORE_THEMES = (
-    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
-    "Financial planning and management", "Capacity for improvement", "Council-requested focus",
-)
 SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 DateText = str | None  # parsed by peer_challenges.domain.dates during the build
@@ -168,49 +148,3 @@ def describe_validation_error(err: ValidationError, data: dict) -> list[str]:
     return lines
 
 
-# ---- table contracts: column -> DuckDB type (the names are fixed by DESIGN.md; extra columns allowed)
-TABLES: dict[str, dict[str, str]] = {
-    "councils": {
-        "council_id": "VARCHAR", "name": "VARCHAR", "ons_code": "VARCHAR", "council_type": "VARCHAR",
-        "region": "VARCHAR", "synthetic": "BOOLEAN",
-    },
-    "challenges": {
-        "challenge_id": "VARCHAR", "council_id": "VARCHAR", "kind": "VARCHAR", "challenge_month": "VARCHAR",
-        "onsite_start": "DATE", "onsite_start_precision": "VARCHAR",
-        "onsite_end": "DATE", "onsite_end_precision": "VARCHAR",
-        "report_published": "DATE", "report_published_precision": "VARCHAR", "report_published_basis": "VARCHAR",
-        "action_plan_approved": "DATE", "action_plan_approved_precision": "VARCHAR",
-        "progress_review_onsite": "DATE", "progress_review_onsite_precision": "VARCHAR",
-        "progress_review_published": "DATE", "progress_review_published_precision": "VARCHAR",
-        "people_met": "INTEGER", "people_met_lower_bound": "BOOLEAN",
-        "meetings_held": "INTEGER", "meetings_held_lower_bound": "BOOLEAN",
-        "peer_team_size": "INTEGER", "recommendations_total": "INTEGER", "recommendations_recorded": "INTEGER",
-        "focus_areas": "VARCHAR[]", "joint_with": "VARCHAR[]", "synthetic": "BOOLEAN", "notes": "VARCHAR",
-        "source_file": "VARCHAR",
-    },
-    "recommendations": {
-        "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "seq": "INTEGER",
-        "number": "VARCHAR", "title": "VARCHAR", "text": "VARCHAR", "core_theme": "VARCHAR",
-        "core_theme_source": "VARCHAR", "topics": "VARCHAR[]", "topics_source": "VARCHAR",
-        "record_flag": "VARCHAR", "accountable": "VARCHAR", "responsible": "VARCHAR", "target_raw": "VARCHAR",
-        "target_date": "DATE", "target_precision": "VARCHAR", "source_id": "VARCHAR",
-    },
-    "updates": {
-        "update_id": "VARCHAR", "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR",
-        "seq": "INTEGER", "as_of": "DATE", "as_of_precision": "VARCHAR", "status": "VARCHAR", "status_raw": "VARCHAR",
-        "rag": "VARCHAR", "revised_target": "DATE", "revised_target_precision": "VARCHAR",
-        "assessed_by": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
-    },
-    "sources": {
-        "source_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "url": "VARCHAR",
-        "title": "VARCHAR", "kind": "VARCHAR", "published": "DATE", "published_precision": "VARCHAR",
-    },
-    "progress_snapshots": {
-        "snapshot_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "as_of": "DATE",
-        "as_of_precision": "VARCHAR", "unit": "VARCHAR", "total": "INTEGER", "complete": "INTEGER",
-        "in_progress": "INTEGER", "not_started": "INTEGER", "rag_green": "INTEGER", "rag_amber": "INTEGER",
-        "rag_red": "INTEGER", "basis": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
-    },
-}
-# derived at build time from the tables above (queries/build/*.sql)
-DERIVED_TABLES = ("recommendation_status", "challenge_status", "challenge_themes")

@@ -22,7 +22,9 @@ from pydantic import ValidationError
 from peer_challenges.domain.paths import QUERIES_DIR, data_dir as default_data_dir
 from peer_challenges.domain.dates import DateParseError, parse_date
 from peer_challenges.domain.errors import UserError
-from peer_challenges.sources.schema import DERIVED_TABLES, TABLES, SourceFile, describe_validation_error
+from peer_challenges.store.db import create_view, define_rules
+from peer_challenges.sources.schema import SourceFile, describe_validation_error
+from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 from peer_challenges.sources.sourcefile import load_source
 
 MAX_ERRORS = 50
@@ -284,14 +286,14 @@ def _write(table: pa.Table, path: Path) -> None:
 
 def derive(conn: duckdb.DuckDBPyConnection, folder: Path) -> None:
     """Create the derived tables (queries/build/<name>.sql over the base tables) in folder."""
+    define_rules(conn)
     for name in TABLES:
-        conn.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{(folder / (name + '.parquet')).as_posix()}')")
+        create_view(conn, name, folder / f"{name}.parquet")
     for name in DERIVED_TABLES:
         sql = (QUERIES_DIR / "build" / f"{name}.sql").read_text(encoding="utf-8")
         table = conn.sql(sql).to_arrow_table()
         _write(table, folder / f"{name}.parquet")
-        # later derived tables may build on this one
-        conn.execute(f"CREATE OR REPLACE VIEW {name} AS SELECT * FROM read_parquet('{(folder / (name + '.parquet')).as_posix()}')")
+        create_view(conn, name, folder / f"{name}.parquet")  # later derived tables may build on this one
 
 
 def write_tables(tables: dict[str, list[dict]], target: Path) -> dict[str, int]:

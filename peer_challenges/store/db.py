@@ -17,8 +17,9 @@ import pandas as pd
 import pyarrow as pa
 
 from peer_challenges.domain.paths import QUERIES_DIR, data_dir as default_data_dir
+from peer_challenges.domain import norms
 from peer_challenges.domain.errors import UserError
-from peer_challenges.sources.schema import DERIVED_TABLES, TABLES
+from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
 QUERY_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 PARAM = re.compile(r"\$([a-z_][a-z0-9_]*)")
@@ -45,13 +46,13 @@ def connect(data: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         if path.stat().st_size == 0:
             conn.close()
             raise DataError(f"The data file {path} is empty. {REBUILD_HINT}")
-        literal = str(path).replace("'", "''")
         try:
-            conn.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{literal}')")
+            create_view(conn, table, path)
             conn.execute(f"SELECT * FROM {table} LIMIT 0")
         except duckdb.Error as exc:
             conn.close()
             raise DataError(f"The data file {path} cannot be read ({str(exc).splitlines()[0]}). {REBUILD_HINT}") from None
+    define_rules(conn)
     try:  # views and table macros the named queries share (queries/macros/*.sql)
         for path in sorted(MACROS_DIR.glob("*.sql")):
             conn.execute(path.read_text(encoding="utf-8"))
@@ -63,6 +64,17 @@ def connect(data: Path | str | None = None) -> duckdb.DuckDBPyConnection:
         conn.close()
         raise DataError(f"{folder}/recommendations.parquet lacks columns {missing}. {REBUILD_HINT}")
     return conn
+
+
+def create_view(conn: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
+    """The one place a view over a Parquet file is made (the app's connections and the build's)."""
+    literal = Path(path).as_posix().replace("'", "''")
+    conn.execute(f"CREATE OR REPLACE VIEW {table} AS SELECT * FROM read_parquet('{literal}')")
+
+
+def define_rules(conn: duckdb.DuckDBPyConnection) -> None:
+    """Macros that give SQL the project's rules from their one home in Python (the LGA norms)."""
+    conn.execute(norms.sql_macro())
 
 
 _default: dict[str, duckdb.DuckDBPyConnection] = {}

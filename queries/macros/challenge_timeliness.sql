@@ -1,4 +1,4 @@
--- Defined on every connection (peer_challenges/data.py), used by the named queries.
+-- Defined on every connection (peer_challenges/store/db.py), used by the named queries.
 -- challenge_timeliness: one row per challenge with the days from the on-site start to each later milestone
 -- and whether it met the LGA norm (report within 3 months, action plan within 5, progress review within 10,
 -- progress-review publication within 12); approximate = a date it rests on is known only to the month or
@@ -12,10 +12,10 @@ SELECT c.challenge_id, c.council_id, co.name AS council_name, co.council_type, c
        date_diff('day', c.onsite_start, c.action_plan_approved) AS days_to_action_plan,
        date_diff('day', c.onsite_start, c.progress_review_onsite) AS days_to_progress_review,
        date_diff('day', c.onsite_start, c.progress_review_published) AS days_to_progress_review_published,
-       c.report_published <= c.onsite_start + INTERVAL 3 MONTH AS report_on_time,
-       c.action_plan_approved <= c.onsite_start + INTERVAL 5 MONTH AS action_plan_on_time,
-       c.progress_review_onsite <= c.onsite_start + INTERVAL 10 MONTH AS progress_review_on_time,
-       c.progress_review_published <= c.onsite_start + INTERVAL 12 MONTH AS progress_review_published_on_time,
+       c.report_published <= c.onsite_start + to_months(lga_norm_months('report')) AS report_on_time,
+       c.action_plan_approved <= c.onsite_start + to_months(lga_norm_months('action_plan')) AS action_plan_on_time,
+       c.progress_review_onsite <= c.onsite_start + to_months(lga_norm_months('progress_review')) AS progress_review_on_time,
+       c.progress_review_published <= c.onsite_start + to_months(lga_norm_months('progress_review_published')) AS progress_review_published_on_time,
        (c.onsite_start_precision <> 'day'
         OR coalesce(c.report_published_precision, 'day') <> 'day'
         OR coalesce(c.action_plan_approved_precision, 'day') <> 'day'

@@ -1,4 +1,4 @@
--- Defined on every connection (peer_challenges/data.py), used by the Overview page's queries.
+-- Defined on every connection (peer_challenges/store/db.py), used by the Overview page's queries.
 -- progress_reviews(...): one row per challenge with both an on-site date and a progress-review on-site date,
 -- the days between them and whether the review met the LGA's "about ten months" norm (no grace added), over
 -- the challenges passing the shared filters (NULL or an empty list = no filter). approximate = either date is
@@ -7,7 +7,7 @@ CREATE OR REPLACE MACRO progress_reviews(p_council_types, p_regions, p_year_from
 SELECT c.challenge_id, c.council_id, co.name AS council_name, co.council_type, co.region, c.challenge_month,
        c.onsite_start, c.onsite_start_precision, c.progress_review_onsite, c.progress_review_onsite_precision,
        date_diff('day', c.onsite_start, c.progress_review_onsite) AS days_to_progress_review,
-       c.progress_review_onsite <= c.onsite_start + INTERVAL 10 MONTH AS within_norm,
+       c.progress_review_onsite <= c.onsite_start + to_months(lga_norm_months('progress_review')) AS within_norm,
        (c.onsite_start_precision <> 'day' OR c.progress_review_onsite_precision <> 'day') AS approximate
 FROM challenges c
 JOIN councils co USING (council_id)

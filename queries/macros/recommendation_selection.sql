@@ -1,4 +1,4 @@
--- Defined on every connection (peer_challenges/data.py), used by the Slippage and Themes pages' queries.
+-- Defined on every connection (peer_challenges/store/db.py), used by the Slippage and Themes pages' queries.
 -- recommendation_selection(...): the recommendation_status rows of a selection. NULL (or an empty list) = no
 -- filter: p_council_types, p_regions (lists), p_year_from, p_year_to (on-site year), p_council_id, p_core_theme,
 -- p_topic_tags (a list: the topic tags as stored that map onto the chosen topic; any of them matches).

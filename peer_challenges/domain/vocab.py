@@ -1,0 +1,33 @@
+"""The project's closed vocabularies, one home each: council types and regions, statuses and RAG,
+slippage buckets, units, source kinds, record flags and the CPC core themes (DESIGN.md, "Definitions").
+Every other module imports them from here."""
+
+from __future__ import annotations
+
+COUNCIL_TYPES = ("district", "unitary", "county", "metropolitan", "london_borough", "other")
+COUNCIL_TYPE_LABELS = {
+    "district": "District", "unitary": "Unitary", "county": "County",
+    "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
+}
+REGIONS = (
+    "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
+    "East of England", "London", "South East", "South West",
+)
+STATUSES = ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded")
+# slippage against the original target (derived in recommendation_status.slippage_bucket)
+SLIPPAGE_BUCKETS = ("on_time", "late", "open_overdue", "open_not_due", "no_target", "unknown")
+RAGS = ("red", "amber", "green")
+UNITS = ("recommendations", "actions")
+SOURCE_KINDS = (
+    "lga_feedback_report", "lga_progress_review", "council_page", "committee_report", "news",
+    "seed_document", "other",
+)
+RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area")
+# the five core elements every corporate peer challenge covers, in the LGA's order
+CORE_ELEMENTS = (
+    "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",
+    "Financial planning and management", "Capacity for improvement",
+)
+COUNCIL_REQUESTED = "Council-requested focus"
+# a recommendation's core theme: one of the five elements, or the council's own requested focus
+CORE_THEMES = (*CORE_ELEMENTS, COUNCIL_REQUESTED)

@@ -1,0 +1,51 @@
+"""The data contract: the Parquet tables the build writes and their columns (DuckDB types).
+Other tools read these names (DESIGN.md, "Data contract"): add columns freely, never rename."""
+
+from __future__ import annotations
+
+# ---- table contracts: column -> DuckDB type (the names are fixed by DESIGN.md; extra columns allowed)
+TABLES: dict[str, dict[str, str]] = {
+    "councils": {
+        "council_id": "VARCHAR", "name": "VARCHAR", "ons_code": "VARCHAR", "council_type": "VARCHAR",
+        "region": "VARCHAR", "synthetic": "BOOLEAN",
+    },
+    "challenges": {
+        "challenge_id": "VARCHAR", "council_id": "VARCHAR", "kind": "VARCHAR", "challenge_month": "VARCHAR",
+        "onsite_start": "DATE", "onsite_start_precision": "VARCHAR",
+        "onsite_end": "DATE", "onsite_end_precision": "VARCHAR",
+        "report_published": "DATE", "report_published_precision": "VARCHAR", "report_published_basis": "VARCHAR",
+        "action_plan_approved": "DATE", "action_plan_approved_precision": "VARCHAR",
+        "progress_review_onsite": "DATE", "progress_review_onsite_precision": "VARCHAR",
+        "progress_review_published": "DATE", "progress_review_published_precision": "VARCHAR",
+        "people_met": "INTEGER", "people_met_lower_bound": "BOOLEAN",
+        "meetings_held": "INTEGER", "meetings_held_lower_bound": "BOOLEAN",
+        "peer_team_size": "INTEGER", "recommendations_total": "INTEGER", "recommendations_recorded": "INTEGER",
+        "focus_areas": "VARCHAR[]", "joint_with": "VARCHAR[]", "synthetic": "BOOLEAN", "notes": "VARCHAR",
+        "source_file": "VARCHAR",
+    },
+    "recommendations": {
+        "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "seq": "INTEGER",
+        "number": "VARCHAR", "title": "VARCHAR", "text": "VARCHAR", "core_theme": "VARCHAR",
+        "core_theme_source": "VARCHAR", "topics": "VARCHAR[]", "topics_source": "VARCHAR",
+        "record_flag": "VARCHAR", "accountable": "VARCHAR", "responsible": "VARCHAR", "target_raw": "VARCHAR",
+        "target_date": "DATE", "target_precision": "VARCHAR", "source_id": "VARCHAR",
+    },
+    "updates": {
+        "update_id": "VARCHAR", "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR",
+        "seq": "INTEGER", "as_of": "DATE", "as_of_precision": "VARCHAR", "status": "VARCHAR", "status_raw": "VARCHAR",
+        "rag": "VARCHAR", "revised_target": "DATE", "revised_target_precision": "VARCHAR",
+        "assessed_by": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
+    },
+    "sources": {
+        "source_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "url": "VARCHAR",
+        "title": "VARCHAR", "kind": "VARCHAR", "published": "DATE", "published_precision": "VARCHAR",
+    },
+    "progress_snapshots": {
+        "snapshot_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "as_of": "DATE",
+        "as_of_precision": "VARCHAR", "unit": "VARCHAR", "total": "INTEGER", "complete": "INTEGER",
+        "in_progress": "INTEGER", "not_started": "INTEGER", "rag_green": "INTEGER", "rag_amber": "INTEGER",
+        "rag_red": "INTEGER", "basis": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
+    },
+}
+# derived at build time from the tables above (queries/build/*.sql)
+DERIVED_TABLES = ("recommendation_status", "challenge_status", "challenge_themes")
