@@ -15,15 +15,15 @@ from peer_challenges.domain.errors import UserError
 
 # module names that provide commands, in help order
 COMMAND_MODULES = [
-    "peer_challenges.store.build",
+    "peer_challenges.cli.build",
     "peer_challenges.cli.query",
-    "peer_challenges.export.tables",
-    "peer_challenges.sources.extract",
-    "peer_challenges.sources.importplan",
-    "peer_challenges.devtools.synth",
-    "peer_challenges.devtools.bench",
-    "peer_challenges.domain.taxonomy",
-    "peer_challenges.app.serve",
+    "peer_challenges.cli.export",
+    "peer_challenges.cli.extract",
+    "peer_challenges.cli.import_plan",
+    "peer_challenges.cli.synth",
+    "peer_challenges.cli.bench",
+    "peer_challenges.cli.themes",
+    "peer_challenges.cli.serve",
 ]
 
 

@@ -1,0 +1,3 @@
+"""The `serve` command (argparse still in peer_challenges.app.serve: moving here)."""
+
+from peer_challenges.app.serve import register  # noqa: F401
