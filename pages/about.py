@@ -9,7 +9,7 @@ import streamlit as st
 from peer_challenges.app import ui
 from peer_challenges.domain.norms import MILESTONES, PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.analysis.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
-from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
+from peer_challenges.domain.status import status_words
 
 # the norms in words, from their one home (domain.norms)
 NORMS_IN_WORDS = ", ".join(f"{m.label.lower()} **{m.words}**" for m in MILESTONES)
@@ -44,7 +44,7 @@ council can ask the team to look at further **focus areas** of its own.
 
 st.header("Definitions")
 status_rows = pd.DataFrame({
-    "Status": [f"{STATUS_ICONS[s]} {STATUS_LABELS[s]}" for s in
+    "Status": [status_words(s) for s in
                ("complete", "in_progress", "not_started", "ongoing", "delayed", "superseded", None)],
     "Means": [
         "Done, as reported.",

@@ -11,8 +11,9 @@ import streamlit as st
 
 from peer_challenges.analysis import charts, narrative
 from peer_challenges.app import ui
+from peer_challenges.domain.status import status_words
 from peer_challenges.analysis.narrative import (
-    ASSESSED_LABELS, RAG_LABELS, RECORD_FLAG_LABELS, date_label, escape_markdown, plural, status_text,
+    ASSESSED_LABELS, RAG_LABELS, RECORD_FLAG_LABELS, date_label, escape_markdown, plural,
 )
 
 # Static print stylesheet (no data in it): hide the app chrome, keep charts and tables within A4 width,
@@ -290,7 +291,7 @@ else:
     table = pd.DataFrame({
         "No.": recs["number"].fillna("–"),
         "Recommendation": recs["title"],
-        "Latest status": [status_text(s) for s in recs["latest_status"]],
+        "Latest status": [status_words(s) for s in recs["latest_status"]],
         "Slippage": [narrative.slippage_text(b, d) for b, d in zip(recs["slippage_bucket"], recs["slippage_days"])],
         "Target (as written)": recs["target_raw"].fillna(""),
         "Target date": [date_label(d, p) if not narrative.missing(d) else "none"
@@ -330,7 +331,7 @@ else:
     for u in updates.to_dict("records"):
         by_rec.setdefault(u["recommendation_id"], []).append({
             "As of": date_label(u["as_of"], u["as_of_precision"]),
-            "Status": status_text(u["status"]) if not narrative.missing(u["status"]) else "—",
+            "Status": status_words(u["status"]) if not narrative.missing(u["status"]) else "—",
             "As written": u["status_raw"] if isinstance(u["status_raw"], str) else "",
             "RAG": RAG_LABELS.get(u["rag"], "—") if not narrative.missing(u["rag"]) else "—",
             "Revised target": date_label(u["revised_target"], u["revised_target_precision"])
@@ -343,7 +344,7 @@ else:
         number = "" if narrative.missing(row["number"]) else f"{row['number']}. "
         label = f"{number}{row['title']}"
         label = label if len(label) <= 110 else label[:107].rstrip() + "…"
-        with st.expander(f"{status_text(row['latest_status'])} · {escape_markdown(label)}"):
+        with st.expander(f"{status_words(row['latest_status'])} · {escape_markdown(label)}"):
             if not narrative.missing(row["text"]):
                 st.markdown(escape_markdown(row["text"]))
             else:

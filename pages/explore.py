@@ -15,7 +15,7 @@ from peer_challenges.export import tables as ex
 from peer_challenges.app import ui
 from peer_challenges.analysis.narrative import escape_markdown
 from peer_challenges.domain.vocab import CORE_THEMES
-from peer_challenges.domain.status import STATUS_ICONS
+from peer_challenges.domain.status import status_words
 
 # query-string key -> (session-state key, Filters field)
 URL_KEYS = {
@@ -38,9 +38,6 @@ def _md(text) -> str:
     return escape_markdown(text)
 
 
-def _status_text(value) -> str:
-    key = None if value is None or value != value or value == dd.NOT_REPORTED else value
-    return f"{STATUS_ICONS.get(key, STATUS_ICONS[None])} {ex.status_label(key)}"
 
 
 def _init_from_url(topic_ids: list[str]) -> None:
@@ -129,7 +126,7 @@ def _display_frame(df):
     out = df.copy()
     for col in STATUS_COLUMNS:
         if col in out:
-            out[col] = pd.Series([_status_text(v) for v in out[col].tolist()], index=out.index, dtype=object)
+            out[col] = pd.Series([status_words(v) for v in out[col].tolist()], index=out.index, dtype=object)
     if "slippage_bucket" in out:
         out["slippage_bucket"] = pd.Series([dd.SLIPPAGE_BUCKET_LABELS.get(b, b) for b in out["slippage_bucket"].tolist()],
                                            index=out.index, dtype=object)
@@ -170,7 +167,7 @@ with st.container(border=True):
                    placeholder="All topics", disabled=not rec_filters_apply,
                    help=not_here or "Recommendations tagged with any of the chosen topics.")
     c4, c5, c6 = st.columns(3)
-    c4.multiselect("Latest status (self-reported)", ex.STATUS_VALUES, key="exp_status", format_func=_status_text,
+    c4.multiselect("Latest status (self-reported)", ex.STATUS_VALUES, key="exp_status", format_func=status_words,
                    placeholder="Any status", disabled=not rec_filters_apply,
                    help=not_here or "The status at each recommendation's latest update, as the council reported it.")
     c5.multiselect("Slippage", ex.BUCKETS, key="exp_bucket", format_func=dd.SLIPPAGE_BUCKET_LABELS.get,

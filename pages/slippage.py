@@ -15,7 +15,8 @@ from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.app import ui
 from peer_challenges.domain.vocab import CORE_THEMES
 from peer_challenges.domain.paths import data_dir
-from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text, status_text
+from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text
+from peer_challenges.domain.status import status_words
 
 RAG_WORDS = {"red": "🔴 Red", "amber": "🟠 Amber", "green": "🟢 Green"}
 GROUP_BY = {"core_theme": "Core element", "council_type": "Council type"}
@@ -49,10 +50,7 @@ def caption_if(text: str | None) -> None:
 
 
 def with_who(status, assessed_by) -> str:
-    words = status_text(status)
-    if missing(status):
-        return words
-    return words + (" (progress review)" if assessed_by == "peer_review" else " (self-reported)")
+    return status_words(status, assessed_by=assessed_by, say_who=True)
 
 
 # ---------------------------------------------------------------- page set-up
@@ -381,7 +379,7 @@ with tab_ratings:
         st.markdown(f"## Peers disagreed with the council's own rating on {n_disagree:,} of the "
                     f"{n_findings:,} recommendations a progress review commented on")
         for _, r in disagree.iterrows():
-            own = RAG_WORDS.get(r["rag"]) or (status_text(r["status"]) if not missing(r["status"]) else "not recorded")
+            own = RAG_WORDS.get(r["rag"]) or (status_words(r["status"]) if not missing(r["status"]) else "not recorded")
             src = r["source_url"] if isinstance(r["source_url"], str) and r["source_url"].startswith("http") else None
             with st.container(border=True):
                 st.markdown(
@@ -400,7 +398,7 @@ with tab_ratings:
             "Challenge": findings["challenge_month"],
             "No.": findings["number"].fillna("–"),
             "Recommendation": findings["title"],
-            "Council's own rating": [RAG_WORDS.get(g) or (status_text(s) if not missing(s) else "–")
+            "Council's own rating": [RAG_WORDS.get(g) or (status_words(s) if not missing(s) else "–")
                                      for g, s in zip(findings["rag"], findings["status"])],
             "What the progress review recorded": findings["note"],
             "Peers disagreed": findings["note_reports_disagreement"].map({True: "⚠️ Yes (per the note)", False: "No"}),

@@ -20,7 +20,7 @@ from peer_challenges.app import ui
 from peer_challenges.domain.vocab import CORE_THEMES
 from peer_challenges.domain.paths import data_dir
 from peer_challenges.analysis.narrative import escape_markdown
-from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
+from peer_challenges.domain.status import status_words
 
 LEVELS = {"core": "Core elements (the five CPC elements)", "topic": "Topics (from the taxonomy)"}
 BREAKDOWNS = {"none": None, "year": "challenge_year", "type": "council_type", "region": "region"}
@@ -163,14 +163,6 @@ def _topic_labels(folder: str) -> dict:
         return {tid: t.label for tid, t in ui.taxonomy(folder).topics.items()}
     except Exception:
         return {}
-
-
-def status_words(status, assessed_by) -> str:
-    key = status if isinstance(status, str) else None
-    who = "progress review" if assessed_by == "peer_review" else "self-reported"
-    if key is None:
-        return f"{STATUS_ICONS[None]} {STATUS_LABELS[None]}"
-    return f"{STATUS_ICONS[key]} {STATUS_LABELS[key]} ({who})"
 
 
 def short(text, n: int = 90) -> str:
@@ -399,7 +391,7 @@ with tab_list:
         "Core element label": view["core_theme_source"].map(lambda s: SOURCE_WORDS.get(s if isinstance(s, str) else None, s)),
         "Topics": view["topics"].map(lambda ts: ", ".join(labels.get(t, t) for t in ts)),
         "Topics label": view["topics_source"].map(lambda s: SOURCE_WORDS.get(s if isinstance(s, str) else None, s)),
-        "Latest status": [status_words(s, a) for s, a in zip(view["latest_status"], view["latest_assessed_by"])],
+        "Latest status": [status_words(s, assessed_by=a, say_who=True) for s, a in zip(view["latest_status"], view["latest_assessed_by"])],
         "Council page": [ui.council_link(c, m) for c, m in zip(view["council_id"], view["challenge_month"])],
     })
     st.dataframe(

@@ -10,6 +10,7 @@ import pytest
 
 from peer_challenges.store import db as data
 from peer_challenges.analysis import narrative
+from peer_challenges.domain.status import status_words
 
 
 def _challenge(council_id: str, key: str | None = None) -> tuple[str, dict, pd.DataFrame, pd.DataFrame]:
@@ -121,8 +122,8 @@ def test_slippage_and_status_words():
     assert narrative.slippage_text("on_time", 0) == "Completed on time"
     assert narrative.slippage_text("late", 1) == "Completed 1 day late"
     assert narrative.slippage_text(None, None) == "Not known"
-    assert narrative.status_text("complete") == "\u2705 Complete"
-    assert narrative.status_text(None).endswith("Not reported")
+    assert status_words("complete") == "\u2705 Complete"
+    assert status_words(None).endswith("Not reported")
 
 
 def test_escape_markdown_neutralises_markup():

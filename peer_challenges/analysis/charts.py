@@ -14,15 +14,10 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.analysis.style import OKABE_ITO, base_layout
 from peer_challenges.domain.norms import PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
 
-# Okabe & Ito (2008), "Color Universal Design"
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "reddish_purple": "#CC79A7",
-    "grey": "#999999",
-}
 COUNCIL_TYPE_ORDER = ("district", "unitary", "county", "metropolitan", "london_borough", "other")
 COUNCIL_TYPE_COLOURS = {
     "district": OKABE_ITO["blue"], "unitary": OKABE_ITO["orange"], "county": OKABE_ITO["bluish_green"],
@@ -32,7 +27,6 @@ COUNCIL_TYPE_COLOURS = {
 COUNCIL_TYPE_PATTERNS = {
     "district": "", "unitary": "/", "county": ".", "metropolitan": "x", "london_borough": "-", "other": "+",
 }
-FONT = "Source Sans Pro, Arial, sans-serif"
 
 
 def headline(fig: go.Figure) -> str:
@@ -43,19 +37,6 @@ def headline(fig: go.Figure) -> str:
 
 def _pct(x: float) -> str:
     return f"{100 * x:.0f}%"
-
-
-def _base_layout(fig: go.Figure, title: str, *, height: int = 380, legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        font={"family": FONT, "size": 13},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
-        showlegend=legend,
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "title": None},
-        hoverlabel={"font_size": 13},
-    )
-    return fig
 
 
 def _and(items: list[str]) -> str:
@@ -73,7 +54,7 @@ def challenges_per_year(df: pd.DataFrame, type_labels: dict | None = None) -> go
     data = df.dropna(subset=["year"]).copy()
     fig = go.Figure()
     if data.empty:
-        return _base_layout(fig, "No dated challenges match these filters", legend=False)
+        return base_layout(fig, "No dated challenges match these filters", legend=False)
     data["year"] = data["year"].astype(int)
     by_year = data.groupby("year")["challenges"].sum()
     total = int(by_year.sum())
@@ -98,7 +79,7 @@ def challenges_per_year(df: pd.DataFrame, type_labels: dict | None = None) -> go
         )
     fig.update_layout(barmode="stack", xaxis={"title": "Year of the on-site visit", "tickformat": "d"},
                       yaxis={"title": "Challenges"})
-    return _base_layout(fig, title)
+    return base_layout(fig, title)
 
 
 def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) -> go.Figure:
@@ -110,7 +91,7 @@ def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) 
     labels = topic_labels or {}
     fig = go.Figure()
     if df.empty:
-        return _base_layout(fig, "No recommendations with topics match these filters", legend=False)
+        return base_layout(fig, "No recommendations with topics match these filters", legend=False)
     data = df.sort_values(["challenges", "recommendations"], ascending=False).head(n).copy()
     denominator = int(data["challenges_with_recommendations"].iloc[0])
     data["label"] = [labels.get(t, str(t).replace("_", " ").capitalize()) for t in data["topic"]]
@@ -127,7 +108,7 @@ def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) 
     fig.update_layout(xaxis={"title": f"Challenges raising the topic (of {denominator})",
                              "range": [0, float(data["challenges"].max()) * 1.3]},
                       yaxis={"title": None, "automargin": True})
-    return _base_layout(fig, title, height=max(300, 34 * len(data) + 120), legend=False)
+    return base_layout(fig, title, height=max(300, 34 * len(data) + 120), legend=False)
 
 
 BIN_DAYS = 30  # width of the progress-review histogram's bins
@@ -150,7 +131,7 @@ def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go
         weights = pd.Series(1, index=data.index)
         median = float(data["days_to_progress_review"].median()) if len(data) else None
     if data.empty or weights.sum() == 0:
-        return _base_layout(fig, "No challenge matching these filters has a progress-review date", legend=False)
+        return base_layout(fig, "No challenge matching these filters has a progress-review date", legend=False)
     within_mask = data["within_norm"].fillna(False).astype(bool)
     n, within = int(weights.sum()), int(weights[within_mask].sum())
     median = float(median)
@@ -172,7 +153,7 @@ def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go
                   annotation_text="LGA norm: about 10 months", annotation_position="top right")
     fig.update_layout(barmode="stack", xaxis={"title": "Days from the on-site visit to the progress review"},
                       yaxis={"title": "Challenges"})
-    return _base_layout(fig, title)
+    return base_layout(fig, title)
 
 
 # ---- council page --------------------------------------------------------------------------------
@@ -246,7 +227,7 @@ def council_timeline(milestones: pd.DataFrame) -> go.Figure:
     )
     xmax = max([400] + [int(x) for x in known["days_from_onsite"]])
     fig.update_xaxes(range=[-15, xmax * 1.15])
-    return _base_layout(fig, title, height=330)
+    return base_layout(fig, title, height=330)
 
 
 def _comparison_bars(df: pd.DataFrame, values: pd.Series, text: list[str], title: str, axis_title: str,
@@ -262,7 +243,7 @@ def _comparison_bars(df: pd.DataFrame, values: pd.Series, text: list[str], title
     )
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
     fig.update_xaxes(title_text=axis_title, range=[0, xmax])
-    return _base_layout(fig, title, height=260, legend=False)
+    return base_layout(fig, title, height=260, legend=False)
 
 
 def comparison_completion(df: pd.DataFrame) -> go.Figure:

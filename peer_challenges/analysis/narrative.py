@@ -11,14 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Mapping
-from functools import lru_cache
 
 import pandas as pd
 
-from peer_challenges.domain import norms
+from peer_challenges.domain import norms, taxonomy
 from peer_challenges.domain.dates import period_label
 from peer_challenges.domain.vocab import SLIPPAGE_BUCKETS
-from peer_challenges.domain.status import STATUS_ICONS, STATUS_LABELS
 
 # a council's timeline: the visit, then each milestone with its LGA norm (domain.norms)
 MILESTONES = ((norms.ONSITE_COLUMN, norms.ONSITE_LABEL, 0),
@@ -97,17 +95,10 @@ def escape_markdown(text) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-@lru_cache(maxsize=1)
 def topic_labels() -> dict[str, str]:
-    """Topic id -> plain-English label from data/taxonomy.yaml; {} if the taxonomy cannot be read
-    (pages then fall back to humanised ids)."""
-    try:
-        from peer_challenges.domain import taxonomy as themes
-
-        taxonomy = themes.load_taxonomy(themes.default_taxonomy_path())
-        return {tid: topic.label for tid, topic in taxonomy.topics.items()}
-    except Exception:  # labels are a nicety, never a reason for a page to fail
-        return {}
+    """Topic id -> plain-English label from the taxonomy in use; {} if it cannot be read (pages then fall
+    back to humanised ids)."""
+    return taxonomy.topic_labels()
 
 
 def topic_label(topic: str) -> str:
@@ -156,12 +147,6 @@ def coverage_note(recorded: int, total) -> str:
     if total is None:
         return f"{recorded} recorded; how many the report made is not known"
     return f"{recorded} of {total} recorded"
-
-
-def status_text(status) -> str:
-    """A status as icon + words, e.g. "✅ Complete"; "❔ Not reported" when there is none."""
-    key = None if missing(status) else status
-    return f"{STATUS_ICONS.get(key, STATUS_ICONS[None])} {STATUS_LABELS.get(key, str(key))}"
 
 
 def slippage_text(bucket, days) -> str:

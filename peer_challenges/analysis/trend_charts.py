@@ -17,16 +17,9 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.analysis.style import OKABE_ITO, SEQUENTIAL, base_layout
 from peer_challenges.domain import norms
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
-
-# Okabe & Ito (2008)
-OKABE_ITO = {
-    "black": "#000000", "orange": "#E69F00", "sky_blue": "#56B4E9", "green": "#009E73",
-    "yellow": "#F0E442", "blue": "#0072B2", "vermillion": "#D55E00", "purple": "#CC79A7", "grey": "#999999",
-}
-SEQUENTIAL = [[0.0, "#f7fbff"], [0.25, "#c6dbef"], [0.5, "#6baed6"], [0.75, "#2171b5"], [1.0, "#08306b"]]
-FONT = dict(family="Source Sans Pro, Arial, sans-serif", size=13)
 
 BY_LABELS = {None: "All challenges", "challenge_year": "On-site year", "council_type": "Council type",
              "region": "Region"}
@@ -51,7 +44,7 @@ BUCKET_STYLE = {
     "on_time": ("Completed on time", "✅", OKABE_ITO["blue"], "circle"),
     "late": ("Completed late", "⏰", OKABE_ITO["orange"], "triangle-up"),
     "open_overdue": ("Open, past its original target", "⚠️", OKABE_ITO["vermillion"], "x"),
-    "open_not_due": ("Open, not yet due", "🔄", OKABE_ITO["green"], "square"),
+    "open_not_due": ("Open, not yet due", "🔄", OKABE_ITO["bluish_green"], "square"),
     "no_target": ("No target date", "➖", OKABE_ITO["grey"], "line-ew"),
     "unknown": ("Not measurable (no dated update)", "❔", OKABE_ITO["grey"], "circle-open"),
 }
@@ -87,17 +80,6 @@ def pct(share) -> str:
 
 def plural(n: int, one: str, many: str | None = None) -> str:
     return f"{n:,} {one if n == 1 else (many or one + 's')}"
-
-
-def _layout(fig: go.Figure, title: str, *, height: int | None = None, legend: bool = True) -> go.Figure:
-    fig.update_layout(
-        title=dict(text=title, x=0, xanchor="left", font=dict(size=16)),
-        font=FONT, height=height, margin=dict(l=10, r=10, t=60, b=10), showlegend=legend,
-        plot_bgcolor="white", paper_bgcolor="white",
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0),
-        hoverlabel=dict(font=FONT),
-    )
-    return fig
 
 
 def wrap(text: str, width: int = 28) -> str:
@@ -257,7 +239,7 @@ def share_bar_chart(shares: pd.DataFrame, title: str, labels: dict | None = None
     fig.update_xaxes(title=f"% of {of}challenges with recommendations recorded", range=[0, 100],
                      ticksuffix="%", gridcolor="#e5e5e5")
     fig.update_yaxes(automargin=True)
-    return _layout(fig, title, height=max(320, 34 * len(df) + 120), legend=False)
+    return base_layout(fig, title, height=max(320, 34 * len(df) + 120), legend=False)
 
 
 def share_heatmap(shares: pd.DataFrame, title: str, by: str, labels: dict | None = None,
@@ -285,7 +267,7 @@ def share_heatmap(shares: pd.DataFrame, title: str, by: str, labels: dict | None
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", automargin=True)
-    return _layout(fig, title, height=max(360, 30 * len(themes) + 170), legend=False)
+    return base_layout(fig, title, height=max(360, 30 * len(themes) + 170), legend=False)
 
 
 def council_theme_heatmap(counts: pd.DataFrame, title: str, labels: dict | None = None) -> go.Figure:
@@ -305,7 +287,7 @@ def council_theme_heatmap(counts: pd.DataFrame, title: str, labels: dict | None 
     ))
     fig.update_yaxes(autorange="reversed", automargin=True)
     fig.update_xaxes(side="top", tickangle=0, automargin=True)
-    return _layout(fig, title, height=max(360, 26 * len(councils) + 190), legend=False)
+    return base_layout(fig, title, height=max(360, 26 * len(councils) + 190), legend=False)
 
 
 # ---------------------------------------------------------------- slippage
@@ -426,7 +408,7 @@ def slippage_strip(measured: pd.DataFrame, by: str, title: str) -> go.Figure:
     pad = max(20.0, 0.08 * (max(hi, 0) - min(lo, 0)))
     fig.update_xaxes(title="days after the original target (negative = early)", zeroline=False,
                      gridcolor="#e5e5e5", range=[min(lo, 0) - pad, max(hi, 0) + pad])
-    return _layout(fig, title, height=max(260, 70 * len(groups) + 150))
+    return base_layout(fig, title, height=max(260, 70 * len(groups) + 150))
 
 
 def target_dumbbell(df: pd.DataFrame, title: str) -> go.Figure:
@@ -468,7 +450,7 @@ def target_dumbbell(df: pd.DataFrame, title: str) -> go.Figure:
                                      hovertemplate="%{y}<br>" + what + " %{x|%d %b %Y}<extra></extra>"))
     fig.update_yaxes(automargin=True, gridcolor="#eeeeee", categoryorder="array", categoryarray=list(d["label"]))
     fig.update_xaxes(gridcolor="#e5e5e5")
-    return _layout(fig, title, height=max(280, 26 * len(d) + 170))
+    return base_layout(fig, title, height=max(280, 26 * len(d) + 170))
 
 
 # ---------------------------------------------------------------- process timeliness
@@ -608,7 +590,7 @@ def timeliness_dots(df: pd.DataFrame, milestone: str, title: str, highlight: str
                        bgcolor="rgba(255,255,255,0.8)")
     fig.update_xaxes(title="on-site visit", gridcolor="#e5e5e5")
     fig.update_yaxes(title="days after the on-site visit", gridcolor="#e5e5e5", rangemode="tozero")
-    return _layout(fig, title, height=460)
+    return base_layout(fig, title, height=460)
 
 
 def on_time_bars(summary: pd.DataFrame, milestone: str, title: str, group_label: str = "",
@@ -628,7 +610,7 @@ def on_time_bars(summary: pd.DataFrame, milestone: str, title: str, group_label:
         cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
     fig.update_yaxes(title="% that met the norm", range=[0, 115], ticksuffix="%", gridcolor="#e5e5e5")
     fig.update_xaxes(title=group_label, type="category")
-    return _layout(fig, title, height=380, legend=False)
+    return base_layout(fig, title, height=380, legend=False)
 
 
 def today_label(value: dt.date | None = None) -> str:

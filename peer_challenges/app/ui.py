@@ -302,12 +302,11 @@ def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: d
             st.dataframe(data, hide_index=True, column_config=column_config)
 
 
-@st.cache_resource(show_spinner=False)
 def taxonomy(folder: str | None = None):
-    """data/taxonomy.yaml (of the data folder in use), loaded once per data folder."""
-    from peer_challenges.domain import taxonomy as themes
+    """The taxonomy of the data folder in use (domain.taxonomy.current_taxonomy: parsed once per version)."""
+    from peer_challenges.domain.taxonomy import current_taxonomy
 
-    return themes.load_taxonomy(themes.default_taxonomy_path())
+    return current_taxonomy()
 
 
 def council_link(council_id: str, challenge_month=None) -> str:

@@ -33,6 +33,22 @@ STATUS_ICONS = {
 }
 
 
+NO_STATUS = "not_reported"  # how filters and downloads name "no status recorded"
+
+
+def status_words(status, *, icon: bool = True, assessed_by=None, say_who: bool = False) -> str:
+    """The one way a status is written for people: "✅ Complete", "❔ Not reported" (None, NaN, NA or
+    "not_reported"); icon=False drops the icon; say_who=True adds who gave it ("(progress review)" for a
+    peer-review finding, else "(self-reported)"), except where there is no status."""
+    key = status if isinstance(status, str) and status and status != NO_STATUS else None
+    text = STATUS_LABELS.get(key, str(key))
+    if icon:
+        text = f"{STATUS_ICONS.get(key, STATUS_ICONS[None])} {text}"
+    if say_who and key is not None:
+        text += " (progress review)" if assessed_by == "peer_review" else " (self-reported)"
+    return text
+
+
 class StatusError(ValueError, UserError):
     """Status or RAG text that does not map onto the vocabulary (strict mode only)."""
 

@@ -22,6 +22,7 @@ Standard library + PyYAML only.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import os
 import re
@@ -437,6 +438,27 @@ def register(subparsers) -> None:
     parser.add_argument("--show-disagreements", action="store_true",
                         help="with --agreement, list the recommendations whose core theme the tagger gets wrong")
     parser.set_defaults(func=_cli)
+
+
+def current_taxonomy(path=None) -> Taxonomy:
+    """The one taxonomy loader for readers: the file at path, else default_taxonomy_path() (which follows
+    DATA_DIR), parsed once per version of the file (keyed on its path and modification time)."""
+    path = Path(path) if path else default_taxonomy_path()
+    return _cached_taxonomy(str(path), path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_taxonomy(path: str, mtime_ns: int) -> Taxonomy:
+    return load_taxonomy(path)
+
+
+def topic_labels(path=None) -> dict[str, str]:
+    """Topic id -> plain-English label from the current taxonomy; {} when it cannot be read (labels are a
+    nicety: callers fall back to the id in words)."""
+    try:
+        return {tid: topic.label for tid, topic in current_taxonomy(path).topics.items()}
+    except Exception:
+        return {}
 
 
 def default_taxonomy_path() -> Path:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from peer_challenges.analysis.narrative import SLIPPAGE_LABELS
+from peer_challenges.domain.status import NO_STATUS
 from peer_challenges.domain.vocab import (
     CORE_THEMES, COUNCIL_TYPES, REGIONS, SLIPPAGE_BUCKETS, SOURCE_KINDS, STATUSES,
 )
@@ -31,7 +32,7 @@ SLIPPAGE_BUCKET_MEANINGS = {
     "no_target": "no original target date recorded",
     "unknown": "has a target date, but no dated status to measure slippage against",
 }
-NOT_REPORTED = "not_reported"  # filter value for "no status recorded"
+NOT_REPORTED = NO_STATUS  # filter value for "no status recorded"
 
 
 class Column(NamedTuple):

@@ -17,7 +17,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import difflib
-import functools
 import io
 import re
 import sys
@@ -30,7 +29,7 @@ import pandas as pd
 from peer_challenges.export import dictionary as dd
 from peer_challenges.domain.errors import UserError
 from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, REGIONS, STATUSES
-from peer_challenges.domain.status import STATUS_LABELS
+from peer_challenges.domain.status import status_words
 
 FORMATS = ("csv", "xlsx", "parquet")
 MIME = {
@@ -283,7 +282,7 @@ def describe(filters: Filters, council_names: dict[str, str] | None = None,
     if filters.topics:
         parts.append("Topic: " + ", ".join(topic_labels.get(t, t) for t in filters.topics))
     if filters.statuses:
-        parts.append("Latest status: " + ", ".join(status_label(s) for s in filters.statuses))
+        parts.append("Latest status: " + ", ".join(status_words(s, icon=False) for s in filters.statuses))
     if filters.buckets:
         parts.append("Slippage: " + ", ".join(dd.SLIPPAGE_BUCKET_LABELS[b] for b in filters.buckets))
     if filters.search:
@@ -294,29 +293,9 @@ def describe(filters: Filters, council_names: dict[str, str] | None = None,
 
 def topic_labels(topic_ids: Iterable[str] = ()) -> dict[str, str]:
     """Topic id -> its plain-English label from the taxonomy (falls back to the id in words)."""
-    labels: dict[str, str] = {}
-    try:
-        from peer_challenges.domain import taxonomy as themes
+    from peer_challenges.domain.taxonomy import topic_labels as labels
 
-        path = Path(themes.default_taxonomy_path())
-        labels = _taxonomy_labels(str(path), path.stat().st_mtime_ns)
-    except Exception:  # the taxonomy is optional here: ids in words are a fine fallback
-        labels = {}
-    return {**{t: str(t).replace("_", " ").capitalize() for t in topic_ids}, **labels}
-
-
-@functools.lru_cache(maxsize=4)
-def _taxonomy_labels(path: str, mtime_ns: int) -> dict[str, str]:
-    """Parsed once per version of the file (the page asks on every rerun)."""
-    from peer_challenges.domain import taxonomy as themes
-
-    return {t.id: t.label for t in themes.load_taxonomy(path).topics.values()}
-
-
-def status_label(status: str | None) -> str:
-    if status == dd.NOT_REPORTED or status is None:
-        return "Not reported"
-    return STATUS_LABELS.get(status, status)
+    return {**{t: str(t).replace("_", " ").capitalize() for t in topic_ids}, **labels()}
 
 
 def default_filename(filters: Filters, table: str = DEFAULT_TABLE, fmt: str = "csv",
@@ -638,7 +617,7 @@ def _filter_value_text(filters: Filters, field: str, council_names: dict[str, st
     if field == "councils":
         return ", ".join(f"{(council_names or {}).get(c, c)} ({c})" for c in value)
     if field == "statuses":
-        return ", ".join(f"{status_label(s)} ({s})" for s in value)
+        return ", ".join(f"{status_words(s, icon=False)} ({s})" for s in value)
     return ", ".join(value)
 
 
