@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from peer_challenges.domain.dates import parse_date
 from peer_challenges.sources.extract import extract_file
 from peer_challenges.sources.sourcefile import load_source
 
 ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT.parent / "shared" / "seeds"
-pytestmark = pytest.mark.skipif(not SEEDS.exists(), reason="../shared/seeds not beside the repo")
+SEEDS = Path(__file__).parent / "fixtures" / "seeds"
 
 
 def test_breckland_report_draft_matches_committed_source():
