@@ -1,7 +1,14 @@
 """Shared test helpers.
 
-The committed dataset in data/ is the fixture for known-answer tests (it is small and deterministic:
-a test asserts it equals a fresh build). Page tests run the real app through app.py with AppTest.
+Two datasets:
+
+- the LIVE dataset (data/, or the folder named by PEER_CHALLENGES_LIVE_DATA): it grows whenever a council's
+  source file is added, so tests on it (marked ``live_data``) assert only the seed councils' known answers
+  and invariants that hold for any valid dataset (two computations compared, never a national total);
+- the FROZEN fixture dataset (tests/fixtures/dataset/, built once per session by ``fixture_data``): a copy
+  of a few challenges that is never regenerated, so tests assert its exact totals there.
+
+Page tests run the real app through app.py with AppTest.
 """
 
 from __future__ import annotations
@@ -14,6 +21,57 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 DEFAULT_PAGE = "overview"
+# the live dataset the live_data tests run on: data/ unless PEER_CHALLENGES_LIVE_DATA names another built data
+# folder (tests/test_new_council_keeps_suite_green.py points it at a copy of data/ with one council added)
+LIVE_DATA_ENV = "PEER_CHALLENGES_LIVE_DATA"
+LIVE_DATA = Path(os.environ[LIVE_DATA_ENV]).expanduser().resolve() if os.environ.get(LIVE_DATA_ENV) else DATA
+# the frozen fixture dataset: sources/<council_id>/<YYYY-MM>-<kind>.yaml + taxonomy.yaml, copied once from data/
+FIXTURE_DATASET = ROOT / "tests" / "fixtures" / "dataset"
+# ../shared/facts beside the clone (CI has it there)
+FACTS = ROOT.parent / "shared" / "facts"
+
+
+def _point_data_dir_at_the_live_dataset() -> None:
+    if LIVE_DATA == DATA:
+        os.environ.pop("DATA_DIR", None)
+    else:
+        os.environ["DATA_DIR"] = str(LIVE_DATA)
+
+
+def pytest_configure(config):
+    # module- and session-scoped fixtures (a module's run_query results, a similarity index) are made before the
+    # function-scoped _default_data_dir below runs: they must read the live dataset too
+    _point_data_dir_at_the_live_dataset()
+
+
+def require_facts() -> Path:
+    """The facts folder, or a failure that says where it was looked for (tests that need it are not optional)."""
+    if not FACTS.is_dir() or not any(FACTS.glob("*__*.json")):
+        pytest.fail(f"the facts are missing: expected {FACTS} (../shared/facts beside the repository, as in CI) "
+                    "with one <council_id>__<YYYY-MM>.json per challenge", pytrace=False)
+    return FACTS
+
+
+@pytest.fixture(scope="session")
+def fixture_data(tmp_path_factory) -> Path:
+    """The frozen fixture dataset built into a temporary data folder (once per session): sources/ and
+    taxonomy.yaml copied beside the Parquet, so DATA_DIR=<folder> behaves exactly like data/."""
+    import shutil
+
+    from peer_challenges.store.build import build
+
+    folder = tmp_path_factory.mktemp("fixture-dataset") / "data"
+    shutil.copytree(FIXTURE_DATASET / "sources", folder / "sources")
+    shutil.copy(FIXTURE_DATASET / "taxonomy.yaml", folder / "taxonomy.yaml")
+    build(data=folder, out=folder)
+    return folder
+
+
+@pytest.fixture
+def on_fixture(use_data, fixture_data) -> Path:
+    """For one test: the app, run_query and the CLI (via DATA_DIR) read the fixture dataset."""
+    use_data(fixture_data)
+    return fixture_data
 
 
 @pytest.fixture
@@ -40,8 +98,11 @@ def use_data(monkeypatch):
 
 @pytest.fixture(autouse=True)
 def _default_data_dir(monkeypatch):
-    """Tests use the committed data/ unless they set DATA_DIR themselves."""
-    monkeypatch.delenv("DATA_DIR", raising=False)
+    """Tests use the live dataset (data/, or PEER_CHALLENGES_LIVE_DATA) unless they set DATA_DIR themselves."""
+    if LIVE_DATA == DATA:
+        monkeypatch.delenv("DATA_DIR", raising=False)
+    else:
+        monkeypatch.setenv("DATA_DIR", str(LIVE_DATA))
     from peer_challenges.store import db as data
 
     data.reset_default_connection()

@@ -4,7 +4,9 @@ the pure summaries and figures in peer_challenges/analysis_charts.py.
 Known answers: Stroud's 2019-03 challenge -> 8 rows, 3 on time, 5 open and overdue by 183 days (as of
 30 Sep 2020 against 31 Mar 2020) with revised target 31 Mar 2021; Brentwood 2024 -> 9 rows, numbers 3
 and 7 complete; council_summary Brentwood -> 2024-03, 9 recommendations, 2 complete; process_timeliness
-Stroud 2019 -> 51 days to report.
+Stroud 2019 -> 51 days to report. Those run on the live dataset (marked live_data), with invariants (a total
+equals its parts, an unfiltered query returns every row); national totals are checked on the frozen fixture
+dataset (tests/fixtures/dataset: 18 challenges, 106 recommendations).
 """
 
 from __future__ import annotations
@@ -20,10 +22,16 @@ import plotly.graph_objects as go
 import pytest
 
 from peer_challenges.analysis import trend_charts as ac
-from peer_challenges.store.db import run_query
+from peer_challenges.store.db import default_connection, run_query
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
+live_data = pytest.mark.live_data
+
+
+def count(sql: str) -> int:
+    """A count straight from the tables of the data folder in use (an independent computation)."""
+    return int(default_connection().execute(sql).fetchone()[0])
 
 
 def cli(*args) -> list[dict]:
@@ -40,6 +48,7 @@ def day(value) -> D | None:
 # ---------------------------------------------------------------- the lead's four named queries
 
 
+@live_data
 def test_stroud_2019_through_the_cli():
     rows = [r for r in cli("recommendation_status", "--param", "council_id=stroud")
             if r["challenge_id"] == "stroud-2019-03"]
@@ -58,6 +67,7 @@ def test_stroud_2019_through_the_cli():
             assert r["latest_status"] == "complete" and r["slippage_days"] == 0
 
 
+@live_data
 def test_stroud_2019_through_run_query():
     df = run_query("recommendation_status", council_id="stroud", challenge_id="stroud-2019-03")
     assert len(df) == 8
@@ -70,6 +80,7 @@ def test_stroud_2019_through_run_query():
     assert (df["slippage_bucket"] == "on_time").sum() == 3
 
 
+@live_data
 def test_brentwood_2024():
     df = run_query("recommendation_status", council_id="brentwood", challenge_id="brentwood-2024-03")
     assert len(df) == 9
@@ -79,6 +90,7 @@ def test_brentwood_2024():
     assert len(rows) == 9 and sorted(r["number"] for r in rows if r["latest_status"] == "complete") == ["3", "7"]
 
 
+@live_data
 def test_council_summary_brentwood():
     df = run_query("council_summary").set_index("council_id")
     row = df.loc["brentwood"]
@@ -88,6 +100,7 @@ def test_council_summary_brentwood():
     assert rows["brentwood"]["challenge_month"] == "2024-03" and rows["brentwood"]["complete"] == 2
 
 
+@live_data
 def test_process_timeliness_stroud_2019():
     df = run_query("process_timeliness", council_id="stroud").set_index("challenge_id")
     assert df.loc["stroud-2019-03", "days_to_report"] == 51
@@ -97,6 +110,7 @@ def test_process_timeliness_stroud_2019():
     assert rows["stroud-2019-03"]["days_to_report"] == 51
 
 
+@live_data
 def test_theme_counts_denominators_are_challenges_with_recommendations():
     df = run_query("theme_counts", level="core")
     assert (df["challenges"] <= df["challenges_with_recommendations"]).all()
@@ -106,39 +120,73 @@ def test_theme_counts_denominators_are_challenges_with_recommendations():
 # ---------------------------------------------------------------- the themes__* / slippage__* queries
 
 
+@live_data
 def test_themes_recommendations_carries_wording_and_label_sources():
     df = run_query("themes__recommendations")
-    assert len(df) == 471
+    assert len(df) == count("SELECT count(*) FROM recommendations")  # every recommendation, once
+    assert df["recommendation_id"].is_unique
     seed = df.set_index("recommendation_id").loc["breckland-2022-06-r01"]
     assert seed["text"].startswith("There are financial challenges ahead")
     assert set(df["core_theme_source"].dropna()) <= {"curated", "tagger"}
-    assert (df["core_theme_source"] == "curated").sum() > 400
+    assert df["core_theme_source"].value_counts().to_dict() == dict(default_connection().execute(
+        "SELECT core_theme_source, count(*) FROM recommendations WHERE core_theme_source IS NOT NULL GROUP BY 1").fetchall())
+    assert df["core_theme_source"].notna().sum() == df["core_theme"].notna().sum()  # a label always says where from
 
 
+def test_themes_recommendations_label_sources_on_the_fixture(on_fixture):
+    df = run_query("themes__recommendations")
+    assert len(df) == 106
+    assert df["core_theme_source"].value_counts().to_dict() == {"curated": 97, "tagger": 9}  # Fylde's 9: tagger
+
+
+@live_data
 def test_list_filters_bind_as_lists_and_from_the_cli():
     districts = run_query("themes__recommendations", council_types=["district"])
     assert len(districts) > 0 and set(districts["council_type"]) == {"district"}
-    both = run_query("themes__recommendations", council_types=["district", "county"])
-    assert set(both["council_type"]) == {"district", "county"} and len(both) > len(districts)
-    assert len(run_query("themes__recommendations", council_types=[])) == 471  # empty list = no filter
-    london = run_query("themes__recommendations", regions=["London"], year_from=2023, year_to=2023)
-    assert set(london["region"]) == {"London"} and set(london["challenge_year"]) == {2023}
-    assert "tower-hamlets" in set(london["council_id"])
+    assert len(districts) == count("SELECT count(*) FROM recommendations JOIN councils USING (council_id) "
+                                   "WHERE council_type = 'district'")
+    assert len(run_query("themes__recommendations", council_types=[])) == len(run_query("themes__recommendations"))  # empty list = no filter
     rows = cli("themes__recommendations", "--param", "council_types=[district]")
     assert len(rows) == len(districts)
 
 
+def test_list_filters_on_the_fixture(on_fixture):
+    districts = run_query("themes__recommendations", council_types=["district"])
+    assert len(districts) == 64 and set(districts["council_type"]) == {"district"}
+    both = run_query("themes__recommendations", council_types=["district", "unitary"])
+    assert set(both["council_type"]) == {"district", "unitary"} and len(both) == 64 + 3  # Cheshire East's 3
+    assert len(run_query("themes__recommendations", council_types=["district", "county"])) == 64  # no county here
+    assert len(run_query("themes__recommendations", council_types=[])) == 106  # empty list = no filter
+    london = run_query("themes__recommendations", regions=["London"], year_from=2023, year_to=2023)
+    assert set(london["region"]) == {"London"} and set(london["challenge_year"]) == {2023}
+    assert set(london["council_id"]) == {"tower-hamlets"} and len(london) == 18
+    rows = cli("themes__recommendations", "--param", "council_types=[district]")  # the CLI follows DATA_DIR
+    assert len(rows) == 64
+
+
+@live_data
 def test_challenge_coverage_adds_up_to_the_dataset():
     cov = run_query("themes__challenge_coverage")
     info = run_query("app__dataset_info").iloc[0]
-    assert cov["challenges"].sum() == info["challenges"] == 274  # unfiltered: the undated challenge too
+    challenges = count("SELECT count(*) FROM challenges")
+    assert cov["challenges"].sum() == info["challenges"] == challenges  # unfiltered: the undated challenge too
     recs = run_query("themes__recommendations")
     assert cov["challenges_with_recommendations"].sum() == recs["challenge_id"].nunique()
-    # a year filter drops the challenge with no on-site date
+    # a year filter drops the challenges with no on-site date
     dated = run_query("themes__challenge_coverage", year_from=2000, year_to=2100)
-    assert dated["challenges"].sum() == 274 - run_query("process_timeliness")["year"].isna().sum()
+    assert dated["challenges"].sum() == challenges - run_query("process_timeliness")["year"].isna().sum()
+    assert dated["challenges"].sum() == count("SELECT count(*) FROM challenges WHERE onsite_start IS NOT NULL")
 
 
+def test_challenge_coverage_on_the_fixture(on_fixture):
+    cov = run_query("themes__challenge_coverage")
+    assert (cov["challenges"].sum(), cov["challenges_with_recommendations"].sum()) == (18, 13)
+    assert run_query("app__dataset_info").iloc[0]["challenges"] == 18
+    # a year filter drops Kensington and Chelsea's undated challenge
+    assert run_query("themes__challenge_coverage", year_from=2000, year_to=2100)["challenges"].sum() == 17
+
+
+@live_data
 def test_slippage_recommendations_for_stroud():
     df = run_query("slippage__recommendations", council_id="stroud")
     assert len(df) == 13  # 8 from 2019, 5 from 2022
@@ -151,22 +199,34 @@ def test_slippage_recommendations_for_stroud():
     assert df.loc[df["slippage_days"].isna(), "why_not_measured"].eq("no target recorded").all()
 
 
-def test_slippage_measurability_nationally():
+def test_slippage_measurability_nationally(on_fixture):
     df = run_query("slippage__recommendations")
     m = ac.measurability(df)
-    assert m == {**m, "recommendations": 471, "with_target": 24, "measured": 8, "target_no_dated_update": 16,
-                 "no_target": 447}
-    assert "8 of the 471 recommendations" in ac.measurability_sentence(m)
+    assert m == {**m, "recommendations": 106, "with_target": 17, "measured": 8, "target_no_dated_update": 9,
+                 "no_target": 89}  # Brentwood 2024's 9 and Stroud 2019's 8 targets; Stroud's 8 measurable
+    assert "8 of the 106 recommendations" in ac.measurability_sentence(m)
 
 
-def test_progress_review_findings_show_tower_hamlets_disagreements():
+@live_data
+def test_slippage_measurability_parts_add_up():
+    df = run_query("slippage__recommendations")
+    m = ac.measurability(df)
+    assert m["recommendations"] == len(df) == count("SELECT count(*) FROM recommendations")
+    assert m["with_target"] == m["measured"] + m["target_no_dated_update"] == df["target_date"].notna().sum()
+    assert m["recommendations"] == m["with_target"] + m["no_target"]
+    assert m["measured"] == df["slippage_days"].notna().sum() >= 8  # Stroud 2019's eight at least
+    assert sum(m["reasons"].values()) == m["recommendations"] - m["measured"]
+    assert f"{m['measured']} of the {m['recommendations']} recommendations" in ac.measurability_sentence(m)
+
+
+def test_progress_review_findings_show_tower_hamlets_disagreements(on_fixture):
     df = run_query("slippage__progress_review_findings", council_id="tower-hamlets")
     disagree = df[df["note_reports_disagreement"]]
     assert list(disagree["number"]) == ["4", "11"]
     assert list(disagree["rag"]) == ["amber", "green"]  # the council's own self-assessed ratings
     assert disagree["note"].str.contains("optimism bias|disagreed", regex=True).all()
     every = run_query("slippage__progress_review_findings")
-    assert every["note_reports_disagreement"].sum() == 2
+    assert (len(every), every["note_reports_disagreement"].sum()) == (11, 2)  # Tower Hamlets' 2 + Fylde's 9 RAGs
 
 
 # ---------------------------------------------------------------- shaping
@@ -217,6 +277,7 @@ def test_council_theme_counts_top_n():
     assert counts.set_index(["council_id", "theme"]).loc[("c", "Governance and culture"), "recommendations"] == 2
 
 
+@live_data
 def test_timeliness_summary_and_open_years():
     df = run_query("process_timeliness")
     summary = ac.timeliness_summary(df).set_index("milestone")
@@ -229,8 +290,19 @@ def test_timeliness_summary_and_open_years():
     assert years and max(years) == int(df["year"].max())
     assert 2019 not in years
     by_year = ac.timeliness_summary(df, "year")
-    row = by_year[(by_year["milestone"] == "progress_review") & (by_year["group"] == 2019)].iloc[0]
-    assert (row["on_time"], row["challenges_with_date"]) == (0, 5)  # 2019 visits: reviews due in 2020, the pandemic
+    rows = by_year[by_year["milestone"] == "progress_review"].dropna(subset=["group"])
+    assert rows["challenges_with_date"].sum() == known - df.loc[df["year"].isna(), "days_to_progress_review"].notna().sum()
+    assert (rows["on_time"] <= rows["challenges_with_date"]).all()
+
+
+def test_timeliness_by_year_on_the_fixture(on_fixture):
+    df = run_query("process_timeliness")
+    by_year = ac.timeliness_summary(df, "year")
+    rows = by_year[by_year["milestone"] == "progress_review"].dropna(subset=["group"]).set_index("group")
+    assert rows.loc[[2021, 2022, 2023, 2024], ["on_time", "challenges_with_date"]].values.tolist() == [
+        [0, 1], [3, 3], [0, 2], [1, 4]]  # 2022: Breckland, Babergh and Mid Suffolk within ~10 months
+    assert rows.loc[2019, "challenges_with_date"] == 0  # Stroud 2019: no progress review recorded
+    assert ac.open_years(df, "progress_review", ac.data_as_of(df)) == []
 
 
 def test_extremes_sentence_names_ties():
@@ -242,6 +314,7 @@ def test_extremes_sentence_names_ties():
 # ---------------------------------------------------------------- figures (pure, accessible)
 
 
+@live_data
 def test_slippage_strip_uses_shape_as_well_as_colour():
     df = run_query("slippage__recommendations", council_id="stroud")
     measured = df[df["slippage_days"].notna()]
@@ -254,6 +327,7 @@ def test_slippage_strip_uses_shape_as_well_as_colour():
     assert sorted(x for t in fig.data for x in t.x) == [0, 0, 0, 183, 183, 183, 183, 183]
 
 
+@live_data
 def test_target_dumbbell_shows_revised_beside_original():
     df = run_query("slippage__recommendations", council_id="stroud")
     fig = ac.target_dumbbell(df[df["target_date"].notna()], "t")
@@ -265,6 +339,7 @@ def test_target_dumbbell_shows_revised_beside_original():
     assert {day(v) for v in traces["Original target"].x} == {D(2020, 3, 31)}
 
 
+@live_data
 def test_timeliness_dots_star_the_highlighted_council():
     df = run_query("process_timeliness")
     fig = ac.timeliness_dots(df, "report", "t", highlight="stroud", highlight_name="Stroud District Council")

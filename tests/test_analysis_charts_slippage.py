@@ -2,9 +2,10 @@
 figures the page used to compute in pandas from one row per recommendation (slippage__recommendations,
 process_timeliness), and its figures keep a bounded number of traces and points.
 
-Checked on the committed data (known answers: 8 of 471 measurable, Stroud's 5 open and overdue by 183
-days) and on a small synthetic dataset (scale 0.3: ~2,000 recommendations, 179 challenges), where every
-bucket, reason and milestone occurs.
+Checked on the live dataset (marked live_data: the two computations agree; Stroud's known answers: 8
+measurable, 5 open and overdue by 183 days), on the frozen fixture dataset (national totals: 8 of 106
+measurable) and on a small synthetic dataset (scale 0.3: ~2,000 recommendations, 179 challenges), where
+every bucket, reason and milestone occurs.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.store import db as data
 from peer_challenges.devtools import synth
 
+live_data = pytest.mark.live_data
 NO_FILTERS = {"council_types": None, "regions": None, "year_from": None, "year_to": None, "council_id": None}
 NO_THEME = {"core_theme": None, "topic_tags": None}
 
@@ -31,9 +33,9 @@ def synthetic(tmp_path_factory):
     conn.close()
 
 
-@pytest.fixture(params=["committed", "synthetic"])
+@pytest.fixture(params=[pytest.param("committed", marks=pytest.mark.live_data), "synthetic"])
 def run(request):
-    """run(name, **params) on the committed data or the synthetic dataset."""
+    """run(name, **params) on the live dataset (data/) or the synthetic dataset."""
     conn = request.getfixturevalue("synthetic") if request.param == "synthetic" else None
     return lambda name, **params: data.run_query(name, conn=conn, **params)
 
@@ -68,13 +70,21 @@ def test_summary_gives_the_figures_of_the_recommendation_rows(run, scope):
     assert headline == ac.slippage_headline(recs[recs["slippage_days"].notna()])
 
 
+@live_data
 def test_summary_on_the_committed_data_knows_stroud():
     summary = data.run_query("slippage__summary", **{**NO_FILTERS, "council_id": "stroud"}, **NO_THEME)
     total = summary[summary["is_total"] == 1].iloc[0]
     assert (total["recommendations"], total["measured"], total["on_time"], total["open_overdue"]) == (13, 8, 3, 5)
     assert total["overdue_median_days"] == 183
     nationally = ac.measurability_from_summary(data.run_query("slippage__summary"))
-    assert (nationally["measured"], nationally["recommendations"]) == (8, 471)
+    assert (nationally["measured"], nationally["recommendations"]) == (
+        (data.run_query("slippage__recommendations")["slippage_days"].notna().sum()),
+        data.default_connection().execute("SELECT count(*) FROM recommendations").fetchone()[0])
+
+
+def test_summary_nationally_on_the_fixture(on_fixture):
+    nationally = ac.measurability_from_summary(data.run_query("slippage__summary"))
+    assert (nationally["measured"], nationally["with_target"], nationally["recommendations"]) == (8, 17, 106)
 
 
 def test_empty_selection_summary_reads_as_no_recommendations(run):
@@ -128,6 +138,7 @@ def test_overdue_groups_are_the_pandas_groups_in_the_same_order(run):
     assert (first["groups"] == len(expected)).all()
 
 
+@live_data
 def test_stroud_overdue_group_on_the_committed_data():
     g = data.run_query("slippage__overdue_groups", council_id="stroud").iloc[0]
     assert g["numbers"] == "CRD3, CRD4, CRD6, CRD7, CRD8" and g["slippage_days"] == 183
@@ -207,6 +218,7 @@ def test_target_dumbbell_has_a_constant_number_of_traces():
                      "First reported complete": 200, "Latest update: still open": 200}
 
 
+@live_data
 def test_timeliness_dots_keep_four_styles_and_the_star():
     df = data.run_query("process_timeliness")
     fig = ac.timeliness_dots(df, "report", "t", highlight="stroud", highlight_name="Stroud District Council")
@@ -263,6 +275,7 @@ def test_timeliness_points_sample_keeps_the_starred_council(run):
     assert list(again["challenge_id"]) == list(sample["challenge_id"])
 
 
+@live_data
 def test_timeliness_points_for_stroud_on_the_committed_data():
     pts = data.run_query("slippage__timeliness_points", milestone="report", council_id="stroud", limit=3)
     stroud = pts[pts["council_id"] == "stroud"]
@@ -272,9 +285,17 @@ def test_timeliness_points_for_stroud_on_the_committed_data():
 # ---------------------------------------------------------------- progress-review findings
 
 
+@live_data
 def test_findings_limit_keeps_disagreements_first_and_counts_all():
     every = data.run_query("slippage__progress_review_findings")
     few = data.run_query("slippage__progress_review_findings", limit=3)
-    assert len(few) == 3 and list(few["update_id"]) == list(every["update_id"][:3])
-    assert few["note_reports_disagreement"].head(2).all()
-    assert (few["findings_total"] == len(every)).all() and (few["disagreements_total"] == 2).all()
+    assert len(few) == min(3, len(every)) and list(few["update_id"]) == list(every["update_id"][:3])
+    disagreements = int(every["note_reports_disagreement"].sum())
+    assert list(few["note_reports_disagreement"]) == [i < disagreements for i in range(len(few))]  # disagreements first
+    assert (few["findings_total"] == len(every)).all() and (few["disagreements_total"] == disagreements).all()
+
+
+def test_findings_totals_on_the_fixture(on_fixture):
+    few = data.run_query("slippage__progress_review_findings", limit=3)
+    assert list(few["note_reports_disagreement"]) == [True, True, False]  # Tower Hamlets' two first
+    assert (few["findings_total"] == 11).all() and (few["disagreements_total"] == 2).all()

@@ -1,6 +1,9 @@
 """The Themes page at national scale: its counts come from SQL aggregates (themes__* queries) that give
 exactly what the pandas helpers give on the recommendations themselves; long lists are capped and say
-so; the similar-recommendation picker goes council first when there are thousands."""
+so; the similar-recommendation picker goes council first when there are thousands.
+
+The SQL-equals-pandas checks run on the live dataset (marked live_data); known shares on the frozen fixture
+dataset (tests/fixtures/dataset); the caps on synthetic data."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from peer_challenges.store.db import run_query
 from tests.test_pages_themes_slippage import markdown_text, table_with
 
 FINANCE = "Financial planning and management"
+live_data = pytest.mark.live_data
 FILTERS = [{}, {"council_types": ["district"]}, {"regions": ["London"], "year_from": 2019, "year_to": 2023},
            {"year_from": 2000, "year_to": 2100}]
 
@@ -38,6 +42,7 @@ def same(a: pd.DataFrame, b: pd.DataFrame) -> bool:
     return a.astype(object).values.tolist() == b.astype(object).values.tolist()
 
 
+@live_data
 @pytest.mark.parametrize("filters", FILTERS)
 def test_shares_and_council_counts_from_sql_equal_the_pandas_helpers(filters):
     taxonomy = themes.load_taxonomy(themes.default_taxonomy_path())
@@ -59,15 +64,30 @@ def test_shares_and_council_counts_from_sql_equal_the_pandas_helpers(filters):
         len(recs), recs["challenge_id"].nunique(), recs["council_id"].nunique())
 
 
-def test_known_shares_of_the_109_challenges():
+def test_known_shares_of_the_fixtures_13_challenges(on_fixture):
     counts = run_query("themes__theme_shares", **tag_params(themes.load_taxonomy(themes.default_taxonomy_path())))
     core = ac.theme_shares_from_counts(counts, "core").set_index("theme")
-    assert (core["challenges_with_recommendations"] == 109).all()
-    assert ac.pct(core.at["Local priorities and outcomes", "share"]) == "62%"
-    assert ac.pct(core.at["Organisational and place leadership", "share"]) == "58%"
-    assert ac.pct(core.at[FINANCE, "share"]) == "46%"
+    assert (core["challenges_with_recommendations"] == 13).all()
+    assert ac.pct(core.at["Local priorities and outcomes", "share"]) == "92%"  # 12 of 13
+    assert ac.pct(core.at["Organisational and place leadership", "share"]) == "54%"  # 7 of 13
+    assert ac.pct(core.at[FINANCE, "share"]) == "77%"  # 10 of 13
+    assert core["challenges"].to_dict() == {
+        "Local priorities and outcomes": 12, "Governance and culture": 11, "Capacity for improvement": 10,
+        FINANCE: 10, "Organisational and place leadership": 7}
 
 
+@live_data
+def test_core_shares_are_between_0_and_1_of_the_challenges_with_recommendations():
+    counts = run_query("themes__theme_shares", **tag_params(themes.load_taxonomy(themes.default_taxonomy_path())))
+    with_recs = run_query("themes__recommendations")["challenge_id"].nunique()
+    for level in ("core", "topic"):
+        shares = ac.theme_shares_from_counts(counts, level)
+        assert (shares["challenges_with_recommendations"] == with_recs).all()
+        assert shares["share"].between(0, 1).all() and (shares["challenges"] <= with_recs).all()
+        assert list(shares["share"]) == pytest.approx(list(shares["challenges"] / with_recs))
+
+
+@live_data
 def test_a_recommendation_with_two_tags_on_one_topic_counts_once():
     """An alias mapping two stored tags onto one topic id (budget -> finance): the SQL dedupes per
     recommendation, as topic_lists does."""
@@ -85,6 +105,7 @@ def test_a_recommendation_with_two_tags_on_one_topic_counts_once():
     assert same(grid, ac.council_theme_counts(recs, "topic", 20))
 
 
+@live_data
 def test_the_list_query_filters_by_theme_in_the_order_of_the_full_list():
     recs = run_query("themes__recommendations")
     full = run_query("themes__theme_recommendations", not_tagged=ac.NOT_TAGGED, limit=1000)
@@ -100,6 +121,7 @@ def test_the_list_query_filters_by_theme_in_the_order_of_the_full_list():
         recs["recommendation_id"].head(7))
 
 
+@live_data
 def test_label_sources_count_curated_proposed_and_none():
     recs = run_query("themes__recommendations", council_types=["district"])
     row = run_query("themes__label_sources", council_types=["district"]).iloc[0]
@@ -111,12 +133,12 @@ def test_label_sources_count_curated_proposed_and_none():
 # ---------------------------------------------------------------- the page
 
 
-def test_a_council_in_the_link_opens_the_similar_search_on_its_first_recommendation(make_app):
+def test_a_council_in_the_link_opens_the_similar_search_on_its_first_recommendation(on_fixture, make_app):
     at = make_app("themes", {"council": "stroud"}).run()
     assert not at.exception
     assert at.selectbox(key="th_rec").value == "stroud-2019-03-r01"
     assert "**Stroud District Council (2019-03)**" in markdown_text(at)
-    # today's data is below every cap: nothing says "showing the first"
+    # the fixture is below every cap: nothing says "showing the first"
     assert not any("Showing the first" in c.value or "closest pairs are shown" in c.value for c in at.caption)
 
 

@@ -17,8 +17,8 @@ from peer_challenges.domain.taxonomy import (
     agreement,
     facts_records,
     load_taxonomy,
-    register,
 )
+from peer_challenges.cli.themes import register
 
 FACTS_DIR = Path("/work/shared/facts")
 FIN, CAP, GOV, LPO, OPL = (

@@ -1,4 +1,5 @@
-"""Start the dashboard: ``python -m peer_challenges serve [streamlit options]``.
+"""Start the dashboard: ``python -m peer_challenges serve [streamlit options]`` (the command is
+peer_challenges.cli.serve) or ``python -m peer_challenges.app.serve [streamlit options]``.
 
 Same as ``streamlit run app.py``, with one fix. Streamlit keeps a legacy mode for apps that have a
 folder called ``pages/`` (the layout the project brief fixes): until some session has run app.py's
@@ -10,7 +11,6 @@ clear it before the server starts, in the same process, so the first shared link
 
 from __future__ import annotations
 
-import argparse
 import sys
 
 from peer_challenges import PROJECT_ROOT
@@ -53,13 +53,6 @@ def main(argv: list[str] | None = None) -> int:
 
     sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *args]
     return stcli.main()
-
-
-def register(subparsers) -> None:
-    p = subparsers.add_parser("serve", help="start the dashboard (streamlit run app.py, deep links fixed)",
-                              add_help=False)
-    p.add_argument("streamlit_args", nargs=argparse.REMAINDER, help="options passed to streamlit run, e.g. --server.port 8502")
-    p.set_defaults(func=lambda args: main(args.streamlit_args))
 
 
 if __name__ == "__main__":

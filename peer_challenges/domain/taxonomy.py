@@ -13,15 +13,14 @@ wins; the tagger only fills gaps and, through ``agreement``, shows how far it ca
   caller, e.g. curated ones, count double); ties go to the theme listed first in CORE_THEMES.
   It never proposes "Council-requested focus": that depends on what the council asked for.
 
-Command line: ``python -m peer_challenges themes --agreement [--facts DIR]`` or
-``python -m peer_challenges themes --tag "some text"``.
+Command line (peer_challenges.cli.themes): ``python -m peer_challenges themes --agreement [--facts DIR]``
+or ``python -m peer_challenges themes --tag "some text"``.
 
 Standard library + PyYAML only.
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import os
@@ -382,64 +381,6 @@ def facts_records(facts_dir) -> list[dict]:
     return out
 
 
-# --- command line --------------------------------------------------------------------------
-
-
-def _pct(rate) -> str:
-    return "n/a" if rate is None else f"{rate:.1%}"
-
-
-def _run(args) -> int:
-    taxonomy = load_taxonomy(args.taxonomy)
-    if args.tag is not None:
-        found = taxonomy.matches(args.tag)
-        if found:
-            for tid, hits in found.items():
-                topic = taxonomy.topics[tid]
-                print(f"{tid}: {topic.label} [{topic.core_theme}] (matched: {', '.join(dict.fromkeys(h.lower() for h in hits))})")
-        else:
-            print("no topics found")
-        print(f"core theme: {taxonomy.propose_core_theme(args.tag) or 'none proposed'}")
-        return 0
-    records = facts_records(args.facts)
-    result = agreement(records, taxonomy)
-    core, top, both = result["core_theme"], result["topics"], result["core_theme_with_topics"]
-    print(f"recommendations read: {len(records)} (from {args.facts})")
-    print(f"core theme: tagger agrees with {core['agree']} of {core['compared']} curated ({_pct(core['rate'])}); "
-          f"no proposal for {core['no_proposal']}")
-    print(f"core theme, curated topics also given: {both['agree']} of {both['compared']} ({_pct(both['rate'])})")
-    print(f"topics: at least one in common for {top['any_overlap']} of {top['compared']} ({_pct(top['rate'])}); "
-          f"mean Jaccard {('n/a' if top['mean_jaccard'] is None else format(top['mean_jaccard'], '.2f'))}")
-    if args.show_disagreements:
-        print()
-        for rec in records:
-            curated = rec.get("core_theme")
-            text = _record_text(rec)
-            proposed = taxonomy.propose_core_theme(text)
-            if curated and proposed != curated:
-                print(f"{rec.get('where', '')}: curated {curated!r}, tagger {proposed!r} "
-                      f"{taxonomy.tag_topics(text)}: {text}")
-    return 0
-
-
-def register(subparsers) -> None:
-    parser = subparsers.add_parser(
-        "themes", help="tag text with topics and a core theme; measure agreement with curated labels",
-        description="Tag text with topics from data/taxonomy.yaml and propose a core theme, or measure "
-                    "how often the tagger agrees with the curated labels in the collected facts.",
-    )
-    mode = parser.add_mutually_exclusive_group(required=True)
-    mode.add_argument("--agreement", action="store_true", help="compare the tagger with the curated labels in the facts")
-    mode.add_argument("--tag", metavar="TEXT", help="print the topics and core theme proposed for TEXT")
-    parser.add_argument("--facts", type=Path, default=DEFAULT_FACTS_DIR, metavar="DIR",
-                        help=f"facts folder for --agreement (default {DEFAULT_FACTS_DIR})")
-    parser.add_argument("--taxonomy", type=Path, default=None, metavar="PATH",
-                        help="taxonomy file (default: taxonomy.yaml in DATA_DIR, else data/taxonomy.yaml)")
-    parser.add_argument("--show-disagreements", action="store_true",
-                        help="with --agreement, list the recommendations whose core theme the tagger gets wrong")
-    parser.set_defaults(func=_cli)
-
-
 def current_taxonomy(path=None) -> Taxonomy:
     """The one taxonomy loader for readers: the file at path, else default_taxonomy_path() (which follows
     DATA_DIR), parsed once per version of the file (keyed on its path and modification time)."""
@@ -469,10 +410,3 @@ def default_taxonomy_path() -> Path:
         if candidate.exists():
             return candidate
     return DEFAULT_TAXONOMY_PATH
-
-
-def _cli(args) -> int:
-    if args.taxonomy is None:
-        args.taxonomy = default_taxonomy_path()
-    _run(args)
-    return 0

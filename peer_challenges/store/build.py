@@ -308,21 +308,6 @@ def build(data: Path | None = None, out: Path | None = None) -> BuildReport:
     return report
 
 
-def register(subparsers) -> None:
-    p = subparsers.add_parser("build", help="validate data/sources and write the Parquet tables")
-    p.add_argument("--data-dir", type=Path, default=None, help="data folder (default: $DATA_DIR or data/)")
-    p.add_argument("--out", type=Path, default=None, help="write the Parquet here instead of the data folder")
-
-    def run(args) -> int:
-        report = build(args.data_dir, args.out)
-        for w in report.warnings:
-            print(f"warning: {w}")
-        print(report.summary())
-        return 0
-
-    p.set_defaults(func=run)
-
-
 def write_arrow_tables(tables: dict[str, pa.Table], target: Path) -> dict[str, int]:
     """Write the tables (Arrow) and the derived ones all-or-nothing: into a temporary folder inside target,
     then moved into place only once every file was written.

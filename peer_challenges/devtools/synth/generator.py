@@ -1,50 +1,15 @@
-"""``python -m peer_challenges synth --scale N --out DIR [--seed S]``: a synthetic national dataset.
+"""The synthetic dataset's generator: ``generate(scale, seed)`` makes every table column-wise with numpy /
+pyarrow and returns a ``Synth`` (the Arrow tables in the contract's shape, plus what the validator needs).
 
-It meets the same data contract as the real build (same tables, columns and types; the derived
-``recommendation_status`` table is made by the build's own ``derive``) so that the app, the queries
-and the benchmark (``peer_challenges.devtools.bench``) can be run at national scale and beyond.
+Also here: the shape of the data (England's council mix, the wording councils use, ``format_date``:
+dates as councils write them) and ``theme_model`` (the real core-theme and topic distribution).
 
-Shape
------
-* Councils: ``round(317 * scale)`` synthetic councils ``synthetic-council-0001`` ... . Council types and
-  regions follow England's 317 councils (164 districts, 62 unitaries, 36 metropolitan boroughs,
-  32 London boroughs + the City, 21 counties, the Isles of Scilly; nine regions); each block of 317
-  councils is one seeded shuffle of that exact mix. **Scale N multiplies councils** (a challenge is
-  named by council and on-site month, so one council cannot hold 200 challenges): scale 1 = all
-  English councils x about 2 challenges (1-3 each, 2014-01 to 2025-06); scale 100 = 31,700 councils,
-  ~63,000 challenges, ~730,000 recommendations and more than 1,000,000 updates.
-* 5-18 recommendations per challenge; core themes and topics drawn from the real distribution in the
-  committed ``data/recommendations.parquet`` (topics conditional on the core theme).
-* Targets written as councils write them ("Oct 24", "Q2 2020/21", "31/03/2025", "2024/25",
-  "Spring 2025", "Ongoing", "TBC") and stored as the build stores them (period end + precision).
-* Quarterly progress updates from the action plan on: not started -> in progress (or delayed once past
-  target) -> complete, some ongoing (business as usual), superseded or stalled; revised targets; RAG for
-  some councils; a peer-review assessment at the progress review; as-of dates at day, month or quarter
-  precision (a few unknown); council-wide progress snapshots for some challenges.
-* Everything is marked synthetic: ``challenge.synthetic: true`` (so councils.synthetic and
-  challenges.synthetic are true) and every council name starts "Synthetic".
-* Deterministic: one seed gives identical Parquet (numpy's PCG64 stream, fixed "today" of 30 Sep 2025).
-
-Validation
-----------
-Rows are made column-wise with numpy / pyarrow (no YAML at scale). To prove they are what the build
-would make, a deterministic sample of challenges (``--sample``, default 200; every challenge at small
-scales) is turned into source records in the docs/SOURCE_FORMAT.md shape, written as source files and
-built by ``peer_challenges.store.build.collect`` (pydantic ``SourceFile`` validation, date parsing, taxonomy
-mapping, the build's row construction); the rows it returns must equal the generated rows for those
-challenges exactly. Column checks over every row (accepted values, unique keys, every distinct
-``target_raw`` parsed by ``peer_challenges.domain.dates``) run at every scale. The tables are then written by
-``peer_challenges.store.build.write_arrow_tables`` (contract types, sort order and row groups, derived tables).
+Part of peer_challenges.devtools.synth (the package docstring describes the data).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import json
-import shutil
-import sys
-import tempfile
-import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +21,7 @@ import pyarrow.parquet as pq
 
 from peer_challenges import PROJECT_ROOT
 from peer_challenges.domain.errors import UserError
-from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, UNITS
-from peer_challenges.store.contract import DERIVED_TABLES, TABLES
+from peer_challenges.domain.vocab import CORE_THEMES, STATUSES
 
 GENERATOR_VERSION = 2  # 2: the build's challenge_status and challenge_themes roll-ups
 TODAY = dt.date(2025, 9, 30)  # the synthetic data's "today": the last possible as-of date
@@ -66,8 +30,6 @@ LAST_ONSITE_MONTH = (2025 - 1970) * 12 + 5  # Jun 2025
 CUT_MONTH = (TODAY.year - 1970) * 12 + TODAY.month - 1
 CUT_QUARTER = CUT_MONTH // 3
 KIND = "corporate_peer_challenge"
-DEFAULT_SAMPLE = 200
-MANIFEST = "synth.json"
 
 # England's 317 councils (2023-): region -> {council type: count}
 ENGLAND = {
@@ -580,226 +542,3 @@ def _target_raw(target, prec, style, has_target, no_target_pick) -> pa.Array:
         value = dt.date(1970, 1, 1) + dt.timedelta(days=d)
         texts.append(format_date(value, PRECISION_CODES[p], st))
     return pa.array(texts, pa.string()).take(pa.array(inverse.astype(np.int32)))
-
-
-# ---- source records (docs/SOURCE_FORMAT.md) for a sample of challenges ------------------------------
-def source_records(synth: Synth, challenge_idx) -> list[tuple[str, dict]]:
-    """(relative path under data/, source record dict) for the given challenge row numbers."""
-    t = synth.tables
-    ch = t["challenges"]
-    n_rec, u = synth.raw["n_rec"], synth.raw["u"]
-    rec_start = np.concatenate([[0], np.cumsum(n_rec)])
-    up_start = np.concatenate([[0], np.cumsum(u)])
-    co_rows = {cid: i for i, cid in enumerate(t["councils"].column("council_id").to_pylist())}
-    snap_rows = {int(c): i for i, c in enumerate(synth.raw["snap_ch"])}
-    src_by_ch: dict[str, list[int]] = {}
-    for i, cid in enumerate(t["sources"].column("challenge_id").to_pylist()):
-        src_by_ch.setdefault(cid, []).append(i)
-    out = []
-    for c in challenge_idx:
-        c = int(c)
-        crow = {k: v[0] for k, v in ch.slice(c, 1).to_pydict().items()}
-        co = {k: v[0] for k, v in t["councils"].slice(co_rows[crow["council_id"]], 1).to_pydict().items()}
-        style = int(synth.raw["as_of_style"][c])
-
-        def d(name, row=crow):
-            return format_date(row[name], row[name + "_precision"])
-
-        challenge = {
-            "kind": crow["kind"], "onsite_start": d("onsite_start"), "onsite_end": d("onsite_end"),
-            "report_published": d("report_published"), "report_published_basis": None,
-            "action_plan_approved": d("action_plan_approved"), "progress_review_onsite": d("progress_review_onsite"),
-            "progress_review_published": d("progress_review_published"),
-            "people_met": crow["people_met"], "people_met_lower_bound": crow["people_met_lower_bound"],
-            "meetings_held": crow["meetings_held"], "meetings_held_lower_bound": crow["meetings_held_lower_bound"],
-            "peer_team_size": crow["peer_team_size"], "recommendations_total": crow["recommendations_total"],
-            "focus_areas": crow["focus_areas"], "joint_with": crow["joint_with"], "synthetic": True,
-            "notes": crow["notes"],
-        }
-        srcs = []
-        for i in src_by_ch.get(crow["challenge_id"], []):
-            s = {k: v[0] for k, v in t["sources"].slice(i, 1).to_pydict().items()}
-            srcs.append({"id": s["source_id"].rsplit("-", 1)[1], "url": s["url"], "title": s["title"],
-                         "kind": s["kind"], "published": format_date(s["published"], s["published_precision"])})
-        recs = []
-        r_idx = np.arange(rec_start[c], rec_start[c + 1])
-        rt = t["recommendations"].take(pa.array(r_idx)).to_pylist()
-        for r_i, r in zip(r_idx, rt):
-            ups = []
-            u_idx = np.arange(up_start[r_i], up_start[r_i + 1])
-            for up, pr_row in zip(t["updates"].take(pa.array(u_idx, pa.int64())).to_pylist(), synth.raw["is_pr"][u_idx]):
-                as_of_style = 0 if pr_row else style
-                ups.append({
-                    "as_of": format_date(up["as_of"], up["as_of_precision"], 1 if as_of_style == 1 else 0),
-                    "status": up["status"], "status_raw": up["status_raw"], "rag": up["rag"],
-                    "revised_target": format_date(up["revised_target"], up["revised_target_precision"], 1),
-                    "assessed_by": up["assessed_by"], "note": up["note"], "source": up["source_id"].rsplit("-", 1)[1],
-                })
-            recs.append({
-                "number": r["number"], "title": r["title"], "text": r["text"], "core_theme": r["core_theme"],
-                "topics": r["topics"], "record_flag": r["record_flag"], "accountable": r["accountable"],
-                "responsible": r["responsible"], "target_raw": r["target_raw"], "source": "s1", "updates": ups,
-            })
-        snaps = []
-        if c in snap_rows:
-            s = t["progress_snapshots"].slice(snap_rows[c], 1).to_pylist()[0]
-            snaps.append({"as_of": format_date(s["as_of"], s["as_of_precision"]), "unit": s["unit"],
-                          **{f: s[f] for f in ("total", "complete", "in_progress", "not_started", "rag_green",
-                                               "rag_amber", "rag_red", "basis", "note")},
-                          "source": s["source_id"].rsplit("-", 1)[1]})
-        record = {
-            "council": {k: co[k] for k in ("council_id", "name", "ons_code", "council_type", "region")},
-            "challenge": challenge, "sources": srcs, "recommendations": recs, "progress_snapshots": snaps,
-        }
-        out.append((crow["source_file"], record))
-    return out
-
-
-def sample_indices(n_challenges: int, sample: int) -> np.ndarray:
-    if sample <= 0:
-        return np.array([], np.int64)
-    if sample >= n_challenges:
-        return np.arange(n_challenges)
-    return np.unique(np.linspace(0, n_challenges - 1, sample).round().astype(np.int64))
-
-
-def validate_sample(synth: Synth, sample: int = DEFAULT_SAMPLE) -> int:
-    """Build a sample of challenges from source records with the real build; its rows must equal ours."""
-    from peer_challenges.store import build
-    from peer_challenges.sources.schema import SourceFile
-    from peer_challenges.sources.sourcefile import write_source_atomic
-
-    idx = sample_indices(synth.tables["challenges"].num_rows, sample)
-    if not len(idx):
-        return 0
-    records = source_records(synth, idx)
-    with tempfile.TemporaryDirectory(prefix="synth-sample-") as tmp:
-        root = Path(tmp)
-        shutil.copy(PROJECT_ROOT / "data" / "taxonomy.yaml", root / "taxonomy.yaml")
-        for rel, record in records:
-            SourceFile.model_validate(record)  # the pydantic contract, with a clear error if it fails
-            write_source_atomic(root / rel, record)
-        built, _ = build.collect(root)
-    ids = {"councils": "council_id", "challenges": "challenge_id"}
-    sample_ch = pa.array([synth.tables["challenges"].column("challenge_id")[int(i)].as_py() for i in idx])
-    sample_co = pc.unique(synth.tables["challenges"].column("council_id").take(pa.array(idx)))
-    for name, columns in TABLES.items():
-        table = synth.tables[name]
-        key = ids.get(name, "challenge_id")
-        mine = table.filter(pc.is_in(table[key], sample_co if name == "councils" else sample_ch))
-        keys = build.SORT_KEYS[name]
-        theirs = sorted(({c: r.get(c) for c in columns} for r in built[name]),
-                        key=lambda r: tuple("" if r[k] is None else r[k] for k in keys))
-        ours = mine.select(list(columns)).sort_by([(k, "ascending") for k in keys]).to_pylist()
-        if ours != theirs:
-            for a, b in zip(ours, theirs):
-                if a != b:
-                    diff = {c: (a.get(c), b.get(c)) for c in columns if a.get(c) != b.get(c)}
-                    raise AssertionError(f"synthetic {name} row differs from the build's: {diff} (generated, built)")
-            raise AssertionError(f"synthetic {name}: {len(ours)} rows generated, the build made {len(theirs)}")
-    return len(idx)
-
-
-def check_columns(synth: Synth) -> None:
-    """Contract checks over every row: accepted values, unique keys, dates readable from target_raw."""
-    from peer_challenges.domain.dates import PRECISIONS, try_parse_date
-    from peer_challenges.domain.taxonomy import load_taxonomy
-
-    t = synth.tables
-    problems = []
-
-    def accepted(table, col, allowed):
-        values = set(pc.unique(t[table][col]).to_pylist()) - {None}
-        bad = values - set(allowed)
-        if bad:
-            problems.append(f"{table}.{col}: unexpected values {sorted(bad)[:5]}")
-
-    for table, col, allowed in [
-        ("councils", "council_type", COUNCIL_TYPES), ("councils", "region", REGIONS),
-        ("recommendations", "core_theme", CORE_THEMES), ("updates", "status", STATUSES), ("updates", "rag", RAGS),
-        ("updates", "assessed_by", ("council", "peer_review")), ("sources", "kind", SOURCE_KINDS),
-        ("progress_snapshots", "unit", UNITS), ("updates", "as_of_precision", PRECISIONS),
-        ("recommendations", "target_precision", PRECISIONS), ("challenges", "onsite_start_precision", ("day", "month")),
-    ]:
-        accepted(table, col, allowed)
-    tax = load_taxonomy(PROJECT_ROOT / "data" / "taxonomy.yaml")
-    topics = set(pc.unique(pc.list_flatten(t["recommendations"]["topics"])).to_pylist())
-    if topics - set(tax.topics):
-        problems.append(f"recommendations.topics: not in taxonomy.yaml: {sorted(topics - set(tax.topics))[:5]}")
-    for table, key in [("councils", "council_id"), ("challenges", "challenge_id"),
-                       ("recommendations", "recommendation_id"), ("updates", "update_id"),
-                       ("sources", "source_id"), ("progress_snapshots", "snapshot_id")]:
-        if pc.count_distinct(t[table][key]).as_py() != t[table].num_rows:
-            problems.append(f"{table}.{key}: not unique")
-    if not all(n.startswith("Synthetic ") for n in t["councils"]["name"].to_pylist()):
-        problems.append("councils.name: every synthetic council name must start 'Synthetic'")
-    recs = t["recommendations"].select(["target_raw", "target_date", "target_precision"])
-    for row in recs.group_by(["target_raw", "target_date", "target_precision"]).aggregate([]).to_pylist():
-        parsed = try_parse_date(row["target_raw"])  # as the build reads a target_raw without a target
-        got = (parsed.value, parsed.precision)
-        if got != (row["target_date"], row["target_precision"]):
-            problems.append(f"recommendations.target_raw {row['target_raw']!r} reads as {got}, stored as "
-                            f"{(row['target_date'], row['target_precision'])}")
-            break
-    if problems:
-        raise AssertionError("synthetic data breaks the contract: " + "; ".join(problems))
-
-
-def write(synth: Synth, out: Path, sample: int = DEFAULT_SAMPLE) -> dict:
-    """Validate, then write the tables (build.write_arrow_tables), taxonomy.yaml and a manifest to out."""
-    from peer_challenges.store.build import write_arrow_tables
-
-    t0 = time.perf_counter()
-    check_columns(synth)
-    validated = validate_sample(synth, sample)
-    t1 = time.perf_counter()
-    out = Path(out)
-    counts = write_arrow_tables(synth.tables, out)
-    shutil.copy(PROJECT_ROOT / "data" / "taxonomy.yaml", out / "taxonomy.yaml")
-    derived = {name: pq.ParquetFile(out / f"{name}.parquet").metadata.num_rows for name in DERIVED_TABLES}
-    manifest = {
-        "generator": "peer_challenges synth", "generator_version": GENERATOR_VERSION, "scale": synth.scale,
-        "seed": synth.seed, "today": TODAY.isoformat(), "rows": {**counts, **derived},
-        "example_council": synth.example_council, "sample_validated_challenges": validated,
-    }
-    (out / MANIFEST).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
-    manifest["seconds"] = {"validate": round(t1 - t0, 2), "write": round(time.perf_counter() - t1, 2)}
-    return manifest
-
-
-def synth(scale: float, out: Path, seed: int = 1, sample: int = DEFAULT_SAMPLE) -> dict:
-    t0 = time.perf_counter()
-    data = generate(scale, seed)
-    t1 = time.perf_counter()
-    manifest = write(data, out, sample)
-    manifest["seconds"]["generate"] = round(t1 - t0, 2)
-    manifest["seconds"]["total"] = round(time.perf_counter() - t0, 2)
-    return manifest
-
-
-def read_manifest(folder: Path) -> dict | None:
-    path = Path(folder) / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def register(subparsers) -> None:
-    p = subparsers.add_parser("synth", help="generate a synthetic national-scale dataset (Parquet) for testing and benchmarks")
-    p.add_argument("--scale", type=float, required=True,
-                   help="1 = all 317 English councils x ~2 challenges; N multiplies councils (100: >1M updates)")
-    p.add_argument("--out", type=Path, required=True, help="folder to write the Parquet tables to (point DATA_DIR at it)")
-    p.add_argument("--seed", type=int, default=1, help="random seed; one seed always gives identical tables (default 1)")
-    p.add_argument("--sample", type=int, default=DEFAULT_SAMPLE,
-                   help=f"challenges built through the real build as a check (default {DEFAULT_SAMPLE}; 0 = none)")
-
-    def run(args) -> int:
-        manifest = synth(args.scale, args.out, args.seed, args.sample)
-        rows = ", ".join(f"{n:,} {t}" for t, n in manifest["rows"].items())
-        print(f"wrote {rows} to {args.out} in {manifest['seconds']['total']} s "
-              f"(seed {args.seed}; {manifest['sample_validated_challenges']} challenges checked through the build)")
-        print(f"example council: ?council={manifest['example_council']}  |  DATA_DIR={args.out}", file=sys.stderr)
-        return 0
-
-    p.set_defaults(func=run)
