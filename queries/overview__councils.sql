@@ -2,15 +2,10 @@
 -- lists; $year_from, $year_to), describing its most recent such challenge (undated counts as oldest).
 -- completion_share = complete / (recommendations with a reported status - superseded); NULL when none.
 WITH ch AS (
-    SELECT c.*, co.name, co.council_type, co.region,
+    SELECT c.*,
            count(*) OVER (PARTITION BY c.council_id) AS challenges,
            row_number() OVER (PARTITION BY c.council_id ORDER BY c.onsite_start DESC NULLS LAST, c.challenge_id DESC) AS rn
-    FROM challenges c
-    JOIN councils co USING (council_id)
-    WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))
-      AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), co.region))
-      AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
-      AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
+    FROM challenge_selection($council_types, $regions, $year_from, $year_to) c
 ),
 recs AS (
     SELECT challenge_id, count(*) AS recorded, count(latest_status) AS with_status,

@@ -5,13 +5,8 @@
 -- recommendations; recommendations_with_status and superseded give its denominator.
 -- Days to progress review = on-site start to the progress review's on-site date, where both are known.
 WITH ch AS (
-    SELECT c.*
-    FROM challenges c
-    JOIN councils co USING (council_id)
-    WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))
-      AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), co.region))
-      AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
-      AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
+    SELECT * EXCLUDE (name, council_type, region)
+    FROM challenge_selection($council_types, $regions, $year_from, $year_to)
 ),
 recs AS (
     SELECT rs.* FROM recommendation_status rs WHERE rs.challenge_id IN (SELECT challenge_id FROM ch)

@@ -4,11 +4,7 @@
 WITH recs AS (
     SELECT rs.*
     FROM recommendation_status rs
-    JOIN challenges c USING (challenge_id)
-    WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), rs.council_type))
-      AND (coalesce(len(CAST($regions AS VARCHAR[])), 0) = 0 OR list_contains(CAST($regions AS VARCHAR[]), rs.region))
-      AND ($year_from IS NULL OR year(c.onsite_start) >= $year_from)
-      AND ($year_to IS NULL OR year(c.onsite_start) <= $year_to)
+    WHERE rs.challenge_id IN (SELECT challenge_id FROM challenge_selection($council_types, $regions, $year_from, $year_to))
 ),
 tagged AS (SELECT challenge_id, recommendation_id, unnest(topics) AS topic FROM recs)
 SELECT topic,
