@@ -17,7 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from peer_challenges.domain.paths import QUERIES_DIR, data_dir as default_data_dir
-from peer_challenges.domain import norms
+from peer_challenges.domain import intervals, norms
 from peer_challenges.domain.errors import UserError
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
@@ -75,6 +75,8 @@ def create_view(conn: duckdb.DuckDBPyConnection, table: str, path: Path) -> None
 def define_rules(conn: duckdb.DuckDBPyConnection) -> None:
     """Macros that give SQL the project's rules from their one home in Python (the LGA norms)."""
     conn.execute(norms.sql_macro())
+    for macro in intervals.sql_macros():  # dates known to a period: earliest / latest days, norm verdicts
+        conn.execute(macro)
 
 
 _default: dict[str, duckdb.DuckDBPyConnection] = {}
