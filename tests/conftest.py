@@ -44,6 +44,11 @@ def pytest_configure(config):
     _point_data_dir_at_the_live_dataset()
 
 
+def pytest_terminal_summary(terminalreporter):
+    if LIVE_DATA != DATA:  # said even with -q, so a caller can see which dataset the live_data tests read
+        terminalreporter.write_line(f"live dataset: {LIVE_DATA} (from {LIVE_DATA_ENV})")
+
+
 def require_facts() -> Path:
     """The facts folder, or a failure that says where it was looked for (tests that need it are not optional)."""
     if not FACTS.is_dir() or not any(FACTS.glob("*__*.json")):

@@ -20,7 +20,8 @@ from peer_challenges.domain.taxonomy import (
 )
 from peer_challenges.cli.themes import register
 
-FACTS_DIR = Path("/work/shared/facts")
+from tests.conftest import require_facts  # ../shared/facts beside the repository (CI has it there)
+
 FIN, CAP, GOV, LPO, OPL = (
     "Financial planning and management", "Capacity for improvement", "Governance and culture",
     "Local priorities and outcomes", "Organisational and place leadership",
@@ -133,22 +134,20 @@ def test_tags_in_our_curated_files_map(tax, tag):
 
 def _facts_tags() -> set[str]:
     tags = set()
-    for path in FACTS_DIR.glob("*.json"):
+    for path in require_facts().glob("*.json"):
         for rec in json.loads(path.read_text(encoding="utf-8")).get("recommendations") or []:
             tags.update(rec.get("topics") or [])
     return tags
 
 
-@pytest.mark.skipif(not FACTS_DIR.is_dir(), reason="facts folder not present")
 def test_every_facts_tag_maps_to_a_topic(tax):
     tags = _facts_tags()
     assert len(tags) >= 151
     assert sorted(t for t in tags if tax.canonical_topic(t) is None) == []
 
 
-@pytest.mark.skipif(not FACTS_DIR.is_dir(), reason="facts folder not present")
 def test_agreement_over_facts(tax):
-    result = agreement(facts_records(FACTS_DIR), tax)
+    result = agreement(facts_records(require_facts()), tax)
     core, topics = result["core_theme"], result["topics"]
     assert core["compared"] >= 400
     assert core["rate"] == core["agree"] / core["compared"]
