@@ -287,13 +287,14 @@ def write_url(key: str, param: str, value, default) -> None:
 
 
 def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
-               note: str | None = None) -> None:
-    """Headline above the chart (it wraps on narrow screens), alt text, then the data behind it."""
+               note: str | None = None, *, margin_top: int = 30) -> None:
+    """Headline above the chart (it wraps on narrow screens), alt text, a note, then the data behind it in a
+    'Show the data' expander (none when ``data`` is None). Every page draws its charts through this one."""
     from peer_challenges.analysis.narrative import escape_markdown
 
     title = fig.layout.title.text or ""
     st.markdown(f"**{escape_markdown(title)}**")  # a chart title, not a section heading
-    fig.update_layout(title_text="", margin_t=30)
+    fig.update_layout(title_text="", margin_t=margin_top)
     st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
     if note:
         st.caption(note)

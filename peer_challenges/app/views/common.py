@@ -1,0 +1,39 @@
+"""Small value types the view models hand to the pages: a metric with its help and caption, and a chart with
+its alt text, its data and a note. Plain data (no streamlit): a page draws them with st.metric / ui.show_chart;
+column configs (st.column_config objects) stay with the page."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+# the signature of peer_challenges.store.db.run_query(name, **params): tests pass run_query, pages ui.query
+Query = Callable[..., pd.DataFrame]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One st.metric: label, value (a number or the words shown instead), help, and the caption under it."""
+
+    label: str
+    value: Any
+    help: str | None = None
+    caption: str | None = None
+
+
+@dataclass
+class Chart:
+    """A figure as ui.show_chart draws it: the figure (its title is the headline), alt text, the data behind
+    it (None: no 'Show the data' expander) and a note under it."""
+
+    fig: Any
+    alt: str
+    data: pd.DataFrame | None = None
+    note: str | None = None
+
+    @property
+    def title(self) -> str:
+        return self.fig.layout.title.text or ""
