@@ -26,18 +26,6 @@ ui.header(
 st.caption(f"Showing: {escape_markdown(ui.describe_filters(filters))}.")
 
 
-def show_chart(fig, alt: str, data: pd.DataFrame, column_config: dict | None = None, note: str | None = None):
-    """A chart with its headline above it (wraps on small screens), alt text, and its data table."""
-    title = charts.headline(fig)
-    st.markdown(f"**{escape_markdown(title)}**")  # a chart title, not a section heading
-    fig.update_layout(title_text="", margin_t=20)
-    st.plotly_chart(fig, alt=f"{title}. {alt}", config={"displaylogo": False})
-    if note:
-        st.caption(note)
-    with st.expander("Show the data"):
-        st.dataframe(data, hide_index=True, column_config=column_config)
-
-
 head = ui.query("overview__headline", **params).iloc[0]
 if int(head["challenges"]) == 0:
     if filters["is_default"]:
@@ -101,12 +89,13 @@ with left:
     undated = int(per_year.loc[per_year["year"].isna(), "challenges"].sum())
     table = per_year.assign(council_type=per_year["council_type"].map(labels)).rename(
         columns={"year": "On-site year", "council_type": "Council type", "challenges": "Challenges"})
-    show_chart(
+    ui.show_chart(
         charts.challenges_per_year(per_year, labels),
         "Stacked bar chart of challenges per on-site year, one segment per council type.",
         table, {"On-site year": st.column_config.NumberColumn(format="%d")},
         note=(f"{plural(undated, 'challenge')} with no known on-site date {'is' if undated == 1 else 'are'} "
               "not shown." if undated else None),
+        margin_top=20,
     )
 with right:
     topics = ui.query("overview__top_topics", **params)
@@ -123,11 +112,12 @@ with right:
             "Share of those challenges": 100 * top["challenges"] / top["challenges_with_recommendations"],
             "Recommendations": top["recommendations"],
         })
-        show_chart(
+        ui.show_chart(
             charts.top_topics(topics, topic_labels),
             "Horizontal bar chart of the ten topics raised by most challenges, with counts and shares.",
             table, {"Share of those challenges": st.column_config.NumberColumn(format="%.0f%%")},
             note="Topics are tagged from each recommendation's wording (data/taxonomy.yaml); a curated tag wins.",
+            margin_top=20,
         )
 
 bins = ui.query("overview__progress_review_bins", **params)
@@ -137,7 +127,7 @@ table = pd.DataFrame({
     "Challenges": bins["challenges"],
     "Of which approximate (month-precision date)": bins["approximate"],
 })
-show_chart(
+ui.show_chart(
     charts.days_to_progress_review(bins, median=bins["median_days"].iloc[0] if len(bins) else None),
     "Histogram of days from the on-site visit to the progress review, in 30-day bins, split by whether the "
     "review came within about 10 months; a dashed line marks the norm.",
@@ -145,6 +135,7 @@ show_chart(
     note=("The LGA expects its peers back about 10 months after the on-site visit (about 304 days). A date known "
           "only to the month is stored as the month's last day, so those figures are approximate. Each council's "
           "own dates are on its page; the Slippage page lists every challenge's days to each milestone."),
+    margin_top=20,
 )
 
 # ---- councils ----------------------------------------------------------------------------------
