@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from pathlib import Path
 
@@ -31,22 +30,12 @@ CHALLENGE_FIELDS = [
     "peer_team_size", "recommendations_total",
 ]
 
-# summaries that describe a heading, a group of recommendations or an inference rather than one
-# recommendation as worded by the report (facts/README: "treat them as recorded recommendations with a flag")
-FLAG_PATTERNS = [
-    ("focus_area", re.compile(r"\bfocus areas?\b", re.I)),
-    ("heading_or_group", re.compile(r"group of recommendations|\bheading\b|progress review theme|theme reported|\btheme from\b|\(theme\b", re.I)),
-    ("inferred", re.compile(r"\binferred\b", re.I)),
-]
-
-# whole-file curation the notes call for (facts/README "Known oddities" and audit notes)
+# whole-file curation the notes call for (facts/README "Known oddities" and audit notes); a file's own
+# record_kind, where it gives one other than "recommendation", is never overridden
 FILE_FLAGS = {
     # north-tyneside extra: "the main file's four entries are the Cabinet decision's four focus areas"
     "north-tyneside__2019-06": "focus_area",
 }
-
-LOWER_BOUND = re.compile(r"(people_met|meetings_held)[^.;]*lower bound|lower bounds?|more than|\bover\b \d+ people|\d+\+", re.I)
-
 
 def source_kind(what: str) -> str:
     w = (what or "").lower()
@@ -88,23 +77,24 @@ class Sources:
         return self.add(url, f"page cited by an update: {url}", kind="other")
 
 
-def flag_for(summary: str, number) -> str | None:
-    for flag, pattern in FLAG_PATTERNS:
-        if pattern.search(summary or ""):
-            return flag
+def flag_for(record_kind: str, number) -> str | None:
+    """record_flag, kept for readers of the contract: the record kind where it is not a plain
+    recommendation, else "unnumbered" when the source gives no number."""
+    if record_kind != "recommendation":
+        return record_kind
     return "unnumbered" if number is None else None
 
 
 def convert_update(u: dict, sources: Sources) -> dict:
     sid = sources.for_url(u["source"]) if u.get("source") else None
-    kind = next((s["kind"] for s in sources.items if s["id"] == sid), None)
     return {
         "as_of": u.get("as_of"),
         "status": u.get("status"),
         "status_raw": None,
         "rag": u.get("rag"),
         "revised_target": u.get("revised_timescale"),
-        "assessed_by": "peer_review" if kind == "lga_progress_review" else "council",
+        "assessed_by": u.get("assessed_by") or "unknown",  # the facts say who; null = not stated
+        "peer_view": u.get("peer_view"),
         "note": u.get("note"),
         "source": sid,
     }
@@ -118,7 +108,9 @@ def convert_rec(r: dict, sources: Sources, default_source: str | None) -> dict:
         "text": None,
         "core_theme": r.get("core_theme"),
         "topics": list(r.get("topics") or []),
-        "record_flag": flag_for(r.get("summary"), r.get("number")),
+        "record_flag": flag_for(r.get("record_kind") or "recommendation", r.get("number")),
+        "record_kind": r.get("record_kind") or "recommendation",
+        "stands_for": r.get("stands_for"),
         "accountable": r.get("accountable"),
         "responsible": r.get("responsible"),
         "target_raw": target_raw,
@@ -191,6 +183,8 @@ def apply_overlay(record: dict, facts_recs: list[dict], overlay: dict, sources: 
             "core_theme": o.get("core_theme") or base.get("core_theme"),
             "topics": o.get("topics") or base.get("topics") or [],
             "record_flag": None,
+            "record_kind": "recommendation",  # the seed document gives each recommendation's wording
+            "stands_for": None,
             "accountable": o.get("accountable") or base.get("accountable"),
             "responsible": o.get("responsible") or base.get("responsible"),
             "target_raw": o.get("target_raw") or base.get("target_raw"),
@@ -222,20 +216,24 @@ def convert(facts: dict, overlay: dict | None, key: str) -> dict:
         sources.add(s.get("url"), s.get("what"), source_kind(s.get("what")))
     first_source = sources.items[0]["id"] if sources.items else None
     notes = facts.get("collector_notes") or ""
-    joint = sorted(set(re.findall(r"matching file exists for ([a-z][a-z-]+[a-z])", notes)))
     challenge = {f: ch.get(f) for f in CHALLENGE_FIELDS}
     challenge["kind"] = challenge["kind"] or "corporate_peer_challenge"
-    challenge["report_published_basis"] = None
-    challenge["people_met_lower_bound"] = bool(ch.get("people_met") is not None and re.search(r"people_met[^.]*(lower bound|'more than|more than)|more than \d+ people|'more than' figure", notes, re.I))
-    challenge["meetings_held_lower_bound"] = bool(ch.get("meetings_held") is not None and re.search(r"meetings_held[^.]*(lower bound|more than)|more than \d+ meetings|lower bounds", notes, re.I))
+    # the facts' explicit fields (facts/README "Explicit fields"), never guessed from the notes
+    challenge["report_published_basis"] = ch.get("report_published_basis")
+    challenge["progress_review_published_basis"] = ch.get("progress_review_published_basis")
+    challenge["progress_review_kind"] = ch.get("progress_review_kind")
+    challenge["pandemic_delayed"] = bool(ch.get("pandemic_delayed"))
+    challenge["people_met_lower_bound"] = bool(ch.get("people_met_lower_bound"))
+    challenge["meetings_held_lower_bound"] = bool(ch.get("meetings_held_lower_bound"))
     challenge["focus_areas"] = list(ch.get("extra_focus_areas") or [])
-    challenge["joint_with"] = joint
+    challenge["joint_with"] = sorted(ch.get("joint_with") or [])
     challenge["synthetic"] = False
     challenge["notes"] = notes or None
     recs = [convert_rec(r, sources, first_source) for r in facts.get("recommendations") or []]
     if key in FILE_FLAGS:
         for r in recs:
-            r["record_flag"] = FILE_FLAGS[key]
+            if r["record_kind"] == "recommendation":
+                r["record_kind"] = r["record_flag"] = FILE_FLAGS[key]
     snaps = []
     for s in facts.get("progress_snapshots") or []:
         snaps.append({
@@ -243,7 +241,9 @@ def convert(facts: dict, overlay: dict | None, key: str) -> dict:
             "complete": s.get("complete"), "in_progress": s.get("in_progress"),
             "not_started": s.get("not_started"), "rag_green": s.get("rag_green"),
             "rag_amber": s.get("rag_amber"), "rag_red": s.get("rag_red"),
-            "basis": s.get("percent_basis_note"), "note": s.get("note"),
+            "basis": s.get("percent_basis_note"),
+            "assessed_by": s.get("assessed_by") or "unknown", "is_forecast": bool(s.get("is_forecast")),
+            "note": s.get("note"),
             "source": sources.for_url(s["source"]) if s.get("source") else None,
         })
     record = {

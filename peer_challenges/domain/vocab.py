@@ -22,7 +22,25 @@ SOURCE_KINDS = (
     "lga_feedback_report", "lga_progress_review", "council_page", "committee_report", "news",
     "seed_document", "other",
 )
-RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area")
+RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area", "placeholder")
+# what a recorded recommendation is (facts' record_kind): only `recommendation` and `inferred` carry the
+# wording of one recommendation; a placeholder only says one exists, a heading groups several
+RECORD_KINDS = ("recommendation", "placeholder", "heading_or_group", "focus_area", "inferred")
+UNTAGGED_KINDS = ("placeholder", "heading_or_group")  # never tagged from their own text
+# who gave a status or RAG rating (DESIGN "who assessed"): an LGA report quoting the council's RAG is `council`
+ASSESSORS = ("council", "peer_team", "unknown")
+ASSESSOR_WORDS = {"council": "council's own rating", "peer_team": "peer team's finding",
+                  "unknown": "who assessed it is not known"}
+# what a challenge's report_published / progress_review_published date is
+DATE_BASES = ("lga_publication", "committee", "council_news", "received", "feedback_letter", "draft")
+DATE_BASIS_WORDS = {
+    "lga_publication": "publication of the final report", "committee": "first committee date",
+    "council_news": "date of a council news item", "received": "date the council received it",
+    "feedback_letter": "date of the feedback letter", "draft": "date of a draft", None: "basis not stated",
+}
+REVIEW_KINDS = ("progress_review", "follow_up", "health_check")
+REVIEW_KIND_WORDS = {"progress_review": "progress review", "follow_up": "later follow-up visit",
+                     "health_check": "health check"}
 # the five core elements every corporate peer challenge covers, in the LGA's order
 CORE_ELEMENTS = (
     "Local priorities and outcomes", "Organisational and place leadership", "Governance and culture",

@@ -9,7 +9,8 @@ import re
 from typing import Literal
 
 from peer_challenges.domain.vocab import (
-    CORE_THEMES, COUNCIL_TYPES, RAGS, RECORD_FLAGS, REGIONS, SOURCE_KINDS, STATUSES, UNITS,
+    ASSESSORS, CORE_THEMES, COUNCIL_TYPES, DATE_BASES, RAGS, RECORD_FLAGS, RECORD_KINDS, REGIONS, REVIEW_KINDS,
+    SOURCE_KINDS, STATUSES, UNITS,
 )
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -42,10 +43,13 @@ class Challenge(_Model):
     onsite_start: DateText = None
     onsite_end: DateText = None
     report_published: DateText = None
-    report_published_basis: str | None = None
+    report_published_basis: Literal[DATE_BASES] | None = None  # type: ignore[valid-type]
     action_plan_approved: DateText = None
     progress_review_onsite: DateText = None
     progress_review_published: DateText = None
+    progress_review_published_basis: Literal[DATE_BASES] | None = None  # type: ignore[valid-type]
+    progress_review_kind: Literal[REVIEW_KINDS] | None = None  # type: ignore[valid-type]
+    pandemic_delayed: bool = False
     people_met: int | None = Field(default=None, ge=0)
     people_met_lower_bound: bool = False
     meetings_held: int | None = Field(default=None, ge=0)
@@ -72,7 +76,8 @@ class Update(_Model):
     status_raw: str | None = None
     rag: Literal[RAGS] | None = None  # type: ignore[valid-type]
     revised_target: DateText = None
-    assessed_by: Literal["council", "peer_review"] = "council"
+    assessed_by: Literal[ASSESSORS] = "unknown"  # type: ignore[valid-type]
+    peer_view: str | None = None  # where the peer team disputed the council's rating: what the peers said
     note: str | None = None
     source: str | None = None
 
@@ -84,6 +89,8 @@ class Recommendation(_Model):
     core_theme: Literal[CORE_THEMES] | None = None  # type: ignore[valid-type]
     topics: list[str] = []
     record_flag: Literal[RECORD_FLAGS] | None = None  # type: ignore[valid-type]
+    record_kind: Literal[RECORD_KINDS] = "recommendation"  # type: ignore[valid-type]
+    stands_for: int | None = Field(default=None, ge=0)  # how many recommendations a heading or placeholder stands for
     accountable: str | None = None
     responsible: str | None = None
     target_raw: str | None = None
@@ -108,6 +115,8 @@ class Snapshot(_Model):
     rag_amber: int | None = Field(default=None, ge=0)
     rag_red: int | None = Field(default=None, ge=0)
     basis: str | None = None
+    assessed_by: Literal[ASSESSORS] = "unknown"  # type: ignore[valid-type]
+    is_forecast: bool = False  # an expected figure, not a reported one
     note: str | None = None
     source: str | None = None
 

@@ -22,18 +22,19 @@ KEY_ORDER = {
     "challenge": [
         "kind", "onsite_start", "onsite_end", "report_published", "report_published_basis",
         "action_plan_approved", "progress_review_onsite", "progress_review_published",
+        "progress_review_published_basis", "progress_review_kind", "pandemic_delayed",
         "people_met", "people_met_lower_bound", "meetings_held", "meetings_held_lower_bound",
         "peer_team_size", "recommendations_total", "focus_areas", "joint_with", "synthetic", "notes",
     ],
     "source": ["id", "url", "title", "kind", "published"],
     "recommendation": [
-        "number", "title", "text", "core_theme", "topics", "record_flag", "accountable",
+        "number", "title", "text", "core_theme", "topics", "record_flag", "record_kind", "stands_for", "accountable",
         "responsible", "target_raw", "target", "source", "updates",
     ],
-    "update": ["as_of", "status", "status_raw", "rag", "revised_target", "assessed_by", "note", "source"],
+    "update": ["as_of", "status", "status_raw", "rag", "revised_target", "assessed_by", "peer_view", "note", "source"],
     "snapshot": [
         "as_of", "unit", "total", "complete", "in_progress", "not_started", "rag_green",
-        "rag_amber", "rag_red", "basis", "note", "source",
+        "rag_amber", "rag_red", "basis", "assessed_by", "is_forecast", "note", "source",
     ],
 }
 

@@ -24,6 +24,7 @@ from peer_challenges.domain.dates import DateParseError, parse_date
 from peer_challenges.domain.errors import UserError
 from peer_challenges.store.db import create_view, define_rules
 from peer_challenges.sources.schema import SourceFile, describe_validation_error
+from peer_challenges.domain.vocab import UNTAGGED_KINDS
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 from peer_challenges.sources.sourcefile import load_source
 
@@ -165,7 +166,8 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
             # target_raw is kept as written; an ambiguous or open-ended one has no date (never guessed)
             parsed = try_parse_date(rec.target_raw)
             target, target_prec = parsed.value, parsed.precision
-        text = " ".join(x for x in (rec.title, rec.text) if x)
+        # a placeholder or a heading says a recommendation exists, not what it says: never tag its own text
+        text = "" if rec.record_kind in UNTAGGED_KINDS else " ".join(x for x in (rec.title, rec.text) if x)
         topics, topics_source = taxonomy.topics(rec.topics, text, where, errors)
         core, core_source = taxonomy.core_theme(rec.core_theme, text, topics)
         out["recommendations"].append({
@@ -173,6 +175,7 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
             "seq": i, "number": rec.number, "title": rec.title, "text": rec.text,
             "core_theme": core, "core_theme_source": core_source, "topics": topics,
             "topics_source": topics_source, "record_flag": rec.record_flag,
+            "record_kind": rec.record_kind, "stands_for": rec.stands_for,
             "accountable": rec.accountable, "responsible": rec.responsible, "target_raw": rec.target_raw,
             "target_date": target, "target_precision": target_prec,
             "source_id": source_ref(rec.source, where),
@@ -186,7 +189,7 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
                 "council_id": council.council_id, "seq": j, "as_of": as_of, "as_of_precision": as_of_prec,
                 "status": up.status, "status_raw": up.status_raw, "rag": up.rag,
                 "revised_target": revised, "revised_target_precision": revised_prec,
-                "assessed_by": up.assessed_by, "note": up.note, "source_id": source_ref(up.source, uwhere),
+                "assessed_by": up.assessed_by, "peer_view": up.peer_view, "note": up.note, "source_id": source_ref(up.source, uwhere),
             })
     for k, snap in enumerate(model.progress_snapshots, start=1):
         where = f"{rel}: progress_snapshots[{k - 1}]"
@@ -198,7 +201,8 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
             "snapshot_id": f"{challenge_id}-p{k:02d}", "challenge_id": challenge_id,
             "council_id": council.council_id, "as_of": as_of, "as_of_precision": as_of_prec,
             **{f: getattr(snap, f) for f in ("unit", "total", "complete", "in_progress", "not_started",
-                                             "rag_green", "rag_amber", "rag_red", "basis", "note")},
+                                             "rag_green", "rag_amber", "rag_red", "basis", "assessed_by",
+                                             "is_forecast", "note")},
             "source_id": source_ref(snap.source, where),
         })
     for s in model.sources:
@@ -214,6 +218,8 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
         "challenge_id": challenge_id, "council_id": council.council_id, "kind": ch.kind,
         "challenge_month": None if month == "unknown" else month, **dates,
         "report_published_basis": ch.report_published_basis,
+        "progress_review_published_basis": ch.progress_review_published_basis,
+        "progress_review_kind": ch.progress_review_kind, "pandemic_delayed": ch.pandemic_delayed,
         "people_met": ch.people_met, "people_met_lower_bound": ch.people_met_lower_bound,
         "meetings_held": ch.meetings_held, "meetings_held_lower_bound": ch.meetings_held_lower_bound,
         "peer_team_size": ch.peer_team_size, "recommendations_total": ch.recommendations_total,
@@ -269,7 +275,22 @@ def collect(data: Path) -> tuple[dict[str, list[dict]], BuildReport]:
                 report.warnings.append(f"{c['source_file']}: joint_with {other!r} has no source file")
     if len(ids) != len(tables["challenges"]):
         raise UserError("build failed: two source files give the same council and month")
+    assign_report_groups(tables["challenges"])
     return tables, report
+
+
+def assign_report_groups(challenges: list[dict]) -> None:
+    """report_group: one value for the partner councils of one joint challenge (one visit, one report), the
+    challenge_id otherwise. Partners are the councils named in joint_with (either way round) whose challenge
+    began in the same month; the group is named by its first challenge_id."""
+    by_key = {(c["council_id"], c["challenge_month"]): c for c in challenges}
+    for c in challenges:
+        members = {c["challenge_id"]}
+        for other in c["joint_with"]:
+            partner = by_key.get((other, c["challenge_month"]))
+            if partner is not None and c["challenge_month"] is not None:
+                members.add(partner["challenge_id"])
+        c["report_group"] = min(members)
 
 
 def _arrow_table(name: str, rows: list[dict]) -> pa.Table:

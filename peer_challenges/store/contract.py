@@ -17,24 +17,25 @@ TABLES: dict[str, dict[str, str]] = {
         "action_plan_approved": "DATE", "action_plan_approved_precision": "VARCHAR",
         "progress_review_onsite": "DATE", "progress_review_onsite_precision": "VARCHAR",
         "progress_review_published": "DATE", "progress_review_published_precision": "VARCHAR",
+        "progress_review_published_basis": "VARCHAR", "progress_review_kind": "VARCHAR", "pandemic_delayed": "BOOLEAN",
         "people_met": "INTEGER", "people_met_lower_bound": "BOOLEAN",
         "meetings_held": "INTEGER", "meetings_held_lower_bound": "BOOLEAN",
         "peer_team_size": "INTEGER", "recommendations_total": "INTEGER", "recommendations_recorded": "INTEGER",
         "focus_areas": "VARCHAR[]", "joint_with": "VARCHAR[]", "synthetic": "BOOLEAN", "notes": "VARCHAR",
-        "source_file": "VARCHAR",
+        "source_file": "VARCHAR", "report_group": "VARCHAR",
     },
     "recommendations": {
         "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "seq": "INTEGER",
         "number": "VARCHAR", "title": "VARCHAR", "text": "VARCHAR", "core_theme": "VARCHAR",
         "core_theme_source": "VARCHAR", "topics": "VARCHAR[]", "topics_source": "VARCHAR",
-        "record_flag": "VARCHAR", "accountable": "VARCHAR", "responsible": "VARCHAR", "target_raw": "VARCHAR",
+        "record_flag": "VARCHAR", "record_kind": "VARCHAR", "stands_for": "INTEGER", "accountable": "VARCHAR", "responsible": "VARCHAR", "target_raw": "VARCHAR",
         "target_date": "DATE", "target_precision": "VARCHAR", "source_id": "VARCHAR",
     },
     "updates": {
         "update_id": "VARCHAR", "recommendation_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR",
         "seq": "INTEGER", "as_of": "DATE", "as_of_precision": "VARCHAR", "status": "VARCHAR", "status_raw": "VARCHAR",
         "rag": "VARCHAR", "revised_target": "DATE", "revised_target_precision": "VARCHAR",
-        "assessed_by": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
+        "assessed_by": "VARCHAR", "peer_view": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
     },
     "sources": {
         "source_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "url": "VARCHAR",
@@ -44,7 +45,8 @@ TABLES: dict[str, dict[str, str]] = {
         "snapshot_id": "VARCHAR", "challenge_id": "VARCHAR", "council_id": "VARCHAR", "as_of": "DATE",
         "as_of_precision": "VARCHAR", "unit": "VARCHAR", "total": "INTEGER", "complete": "INTEGER",
         "in_progress": "INTEGER", "not_started": "INTEGER", "rag_green": "INTEGER", "rag_amber": "INTEGER",
-        "rag_red": "INTEGER", "basis": "VARCHAR", "note": "VARCHAR", "source_id": "VARCHAR",
+        "rag_red": "INTEGER", "basis": "VARCHAR", "assessed_by": "VARCHAR", "is_forecast": "BOOLEAN",
+        "note": "VARCHAR", "source_id": "VARCHAR",
     },
 }
 # derived at build time from the tables above (queries/build/*.sql)
