@@ -230,7 +230,8 @@ if table in ("recommendations", "updates"):
             "challenges without any cannot appear here.")
     if short:
         note += f" For {short:,} of them we hold fewer recommendations than the report made."
-    st.caption(note + " Statuses are self-reported by councils unless 'Status assessed by' says peer_review.")
+    st.caption(note + " Every status says who assessed it ('Status assessed by': the council's own rating, the peer team's "
+                   "finding, or not known).")
 
 if total > len(df):
     st.caption(f"The table shows the first {len(df):,} of the {total:,} {plural_noun} (in the order of the downloads: "

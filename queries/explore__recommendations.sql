@@ -1,13 +1,13 @@
--- Explore page / export: one row per recommendation with its latest self-reported status, slippage and
+-- Explore page / export: one row per recommendation with its latest status (and who assessed it), slippage and
 -- source links, filtered. Every filter is optional (NULL or an empty list = no filter):
 -- $councils, $council_types, $regions (lists), $year_from, $year_to (on-site year, inclusive),
 -- $themes (core themes), $topics (any of), $statuses (latest status; 'not_reported' = no status),
 -- $buckets (slippage bucket), $search (text; case-insensitive substring of number, title or full text).
 SELECT s.council_name, s.challenge_month, s.number, s.title,
-       s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_assessed_by, s.latest_rag,
+       s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_assessed_by, s.latest_peer_view, s.latest_rag,
        s.target_raw, s.target_date, s.target_precision, s.revised_target, s.revised_target_precision,
-       s.completed_on, s.slippage_days, s.slippage_bucket,
-       s.core_theme, s.topics, r.text, s.accountable, s.responsible, s.record_flag, s.updates_count,
+       s.completed_on, s.slippage_days, s.slippage_days_min, s.slippage_days_max, s.slippage_bucket,
+       s.core_theme, s.topics, r.text, s.accountable, s.responsible, s.record_flag, s.record_kind, s.stands_for, s.updates_count,
        src.url AS source_url, lsrc.url AS status_source_url,
        s.council_id, s.council_type, s.region, s.challenge_id, s.challenge_year, s.recommendation_id,
        r.source_id, s.latest_source_id

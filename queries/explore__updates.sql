@@ -3,7 +3,7 @@
 -- $buckets select recommendations by their LATEST status / slippage bucket, so a recommendation's
 -- whole history is kept together). $search also matches the update's note and status as written.
 SELECT s.council_name, s.challenge_month, s.number AS recommendation_number, s.title AS recommendation_title,
-       u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.assessed_by,
+       u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.assessed_by, u.peer_view,
        u.revised_target, u.revised_target_precision, u.note, src.url AS source_url, s.core_theme,
        s.council_id, s.council_type, s.region, s.challenge_id, s.challenge_year, s.recommendation_id,
        u.update_id, u.source_id

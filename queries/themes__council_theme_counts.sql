@@ -5,7 +5,7 @@
 -- recommendation counts once per topic). Optional filters: $council_types, $regions, $year_from, $year_to.
 WITH recs AS (
     SELECT s.recommendation_id, s.council_id, s.council_name, s.core_theme, s.topics
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
 ),
 totals AS (
     SELECT council_id, council_name, count(*) AS council_total

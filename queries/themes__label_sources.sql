@@ -8,5 +8,5 @@ SELECT count(*) FILTER (WHERE r.core_theme_source = 'curated') AS core_curated,
        count(*) FILTER (WHERE r.topics_source = 'curated') AS topics_curated,
        count(r.topics_source) AS topics_labelled,
        count(*) FILTER (WHERE r.topics_source IS NULL) AS topics_none
-FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
+FROM themed_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
 JOIN recommendations r USING (recommendation_id)

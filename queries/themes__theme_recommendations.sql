@@ -6,7 +6,7 @@
 SELECT s.recommendation_id, s.council_id, s.council_name, s.challenge_id, s.challenge_month, s.seq, s.number,
        s.title, s.core_theme, r.core_theme_source, s.topics, r.topics_source,
        s.latest_status, s.latest_assessed_by
-FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
+FROM themed_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
 JOIN recommendations r USING (recommendation_id)
 WHERE ($core_theme IS NULL OR coalesce(s.core_theme, $not_tagged) = $core_theme)
   AND ($topic_tags IS NULL OR list_has_any(s.topics, CAST($topic_tags AS VARCHAR[])))

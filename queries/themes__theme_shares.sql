@@ -4,7 +4,8 @@
 -- the breakdown are left out), level and theme. level 'core' = core element (none recorded =
 -- $not_tagged), 'topic' = topic (each tag mapped through $tag_from -> $tag_to, the taxonomy's
 -- canonical ids; unmapped tags kept; a recommendation counts once per topic), 'all' = every
--- recommendation (theme NULL: the denominators). challenges / recommendations / councils = distinct
+-- recommendation (theme NULL: the denominators). Only records that are one recommendation with its own
+-- wording count (counts_as_recommendation); themes__left_out says how many others the selection holds. challenges / recommendations / councils = distinct
 -- challenges, recommendations and councils with the theme in the group.
 -- Optional filters (lists; empty or NULL = no filter): $council_types, $regions, $year_from, $year_to.
 WITH challenge_groups AS (  -- a challenge has one council, year, council type and region
@@ -15,7 +16,7 @@ WITH challenge_groups AS (  -- a challenge has one council, year, council type a
 ),
 recs AS (  -- the selected recommendations, with compact keys (a hash of the id; the challenge's number)
     SELECT hash(s.recommendation_id) AS rid, g.cid, s.core_theme, s.topics
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
     JOIN challenge_groups g USING (challenge_id)
 ),
 tag_map AS (

@@ -298,4 +298,4 @@ def test_findings_limit_keeps_disagreements_first_and_counts_all():
 def test_findings_totals_on_the_fixture(on_fixture):
     few = data.run_query("slippage__progress_review_findings", limit=3)
     assert list(few["note_reports_disagreement"]) == [True, True, False]  # Tower Hamlets' two first
-    assert (few["findings_total"] == 11).all() and (few["disagreements_total"] == 2).all()
+    assert (few["findings_total"] == 17).all() and (few["disagreements_total"] == 2).all()

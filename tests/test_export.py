@@ -291,10 +291,10 @@ def test_xlsx_has_data_dictionary_filters_and_sources():
         assert list(tables) == [name]
         assert tables[name].ref.startswith("A1:")  # header in row 1, nothing above it
         assert wb[sheet].freeze_panes == "A2"
-    assert wb["Data"].tables["Recommendations"].ref == "A1:AH10"  # 34 columns, 9 rows + header
+    assert wb["Data"].tables["Recommendations"].ref == "A1:AM10"  # 39 columns, 9 rows + header
     assert wb["Data"]["D2"].value == "As an urgent priority, agree a brief, clear political vision for the borough."
-    assert wb["Data"]["K2"].value == dt.datetime(2024, 10, 31)  # a real date, formatted as one
-    assert wb["Data"]["K2"].number_format == "yyyy-mm-dd"
+    assert wb["Data"]["L2"].value == dt.datetime(2024, 10, 31)  # a real date, formatted as one
+    assert wb["Data"]["L2"].number_format == "yyyy-mm-dd"
 
     _, filt = read_xlsx_sheet(data, "Filters")
     as_dict = {r[0]: r[1] for r in filt}

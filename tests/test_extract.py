@@ -137,7 +137,7 @@ def test_seed_003_rec_blocks_and_completed_sentence():
     ch = result["challenge"]
     assert (ch["onsite_start"], ch["onsite_end"]) == ("2019-03-26", "2019-03-29")
     assert (ch["people_met"], ch["meetings_held"], ch["recommendations_total"]) == (107, 47, 8)
-    assert (ch["report_published"], ch["report_published_basis"]) == ("2019-05-16", "first committee date")
+    assert (ch["report_published"], ch["report_published_basis"]) == ("2019-05-16", "committee")
     assert result["as_of_raw"] == "Q2 2020/21"
 
 
@@ -766,7 +766,7 @@ def test_pdf_without_blank_lines_ends_the_list_at_an_unnumbered_heading(tmp_path
     ("The council agreed an action plan in response to the six recommendations.", {"recommendations_total": 6}),
     ("The peer team identified eight key recommendations.", {"recommendations_total": 8}),
     ("Their feedback report was reported to Cabinet on 14 January 2025.",
-     {"report_published": "2025-01-14", "report_published_basis": "first committee date"}),
+     {"report_published": "2025-01-14", "report_published_basis": "committee"}),
     ("A statement will support a progress review by the peer team in December 2025.",
      {"progress_review_onsite": "2025-12"}),
     ("Three of the recommendations have been completed.", {"recommendations_total": None}),

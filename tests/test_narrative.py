@@ -33,7 +33,7 @@ def summary(council_id: str, key: str | None = None) -> str:
 def test_brentwood_summary_exact():
     assert summary("brentwood") == (
         "Brentwood Borough Council's March 2024 peer challenge made 9 recommendations, all of them recorded here. "
-        "According to the council's own updates (self-reported; the updates are not dated), 2 are complete and 7 in "
+        "According to the latest updates (the council's own ratings; the updates are not dated), 2 are complete and 7 in "
         "progress. How far delivery has slipped cannot be worked out, because the updates are not dated. "
         "The peers returned for a progress review on 25 Nov 2024, 265 days after the on-site visit "
         "(the LGA norm is about 10 months)."
@@ -44,7 +44,7 @@ def test_brentwood_summary_exact():
 def test_stroud_2019_summary_exact():
     assert summary("stroud", "2019-03") == (
         "Stroud District Council's March 2019 peer challenge made 8 recommendations, all of them recorded here. "
-        "According to the council's own updates (self-reported; latest as of Q2 2020/21), 3 are complete and 5 in "
+        "According to the latest updates (the council's own ratings; latest as of Q2 2020/21), 3 are complete and 5 in "
         "progress. 3 were completed by their original target date; 5 were still open after their original target, "
         "by a median of 183 days at the latest update. 5 have a revised target, shown beside the original; slippage "
         "is measured against the original. No progress-review visit is recorded."
@@ -85,7 +85,7 @@ def test_partial_coverage_and_peer_assessed_statuses():
         "latest_status": ["complete", "delayed", None],
         "latest_as_of": [pd.Timestamp("2024-06-30"), pd.Timestamp("2024-06-30"), pd.NaT],
         "latest_as_of_precision": ["month", "month", None],
-        "latest_assessed_by": ["peer_review", "peer_review", None],
+        "latest_assessed_by": ["peer_team", "peer_team", None],
         "slippage_bucket": ["late", "open_overdue", "no_target"],
         "slippage_days": [30, 60, None],
         "revised_target": [pd.NaT, pd.NaT, pd.NaT],
@@ -93,7 +93,7 @@ def test_partial_coverage_and_peer_assessed_statuses():
     challenge = {"onsite_start": dt.date(2023, 9, 12), "onsite_start_precision": "day", "recommendations_total": 9}
     assert narrative.summary_paragraph("Testshire County Council", challenge, recs) == (
         "Testshire County Council's September 2023 peer challenge made 9 recommendations; 3 of them are recorded "
-        "here, so the figures below cover those 3 only. According to the peer team's progress review (latest as of "
+        "here, so the figures below cover those 3 only. According to the latest updates (the peer team's findings; latest as of "
         "Jun 2024), 1 is complete and 1 delayed. 1 recommendation has no reported status. 1 was completed late, 30 "
         "days after the original target; 1 was still open after its original target, by 60 days at the latest "
         "update. No progress-review visit is recorded."

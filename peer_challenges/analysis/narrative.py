@@ -39,7 +39,8 @@ SLIPPAGE_LABELS = {
     "unknown": "Not known (no dated update)",
 }
 RAG_LABELS = {"red": "Red", "amber": "Amber", "green": "Green"}
-ASSESSED_LABELS = {"council": "Council (self-reported)", "peer_review": "Peer review team"}
+ASSESSED_LABELS = {"council": "Council's own rating", "peer_team": "Peer team's finding",
+                   "unknown": "Not known who assessed it"}
 RECORD_FLAG_LABELS = {
     None: "Numbered recommendation",
     "unnumbered": "Unnumbered (the source gives no number)",
@@ -196,6 +197,20 @@ def milestones(challenge: Mapping) -> pd.DataFrame:
     return df
 
 
+def who_assessed(assessed) -> str:
+    """Who gave a set of statuses, in words: "the council's own ratings", "the peer team's findings", "not known
+    who assessed them", or the mix with counts ("7 the council's own ratings, 2 the peer team's findings")."""
+    assessed = pd.Series(assessed, dtype="object").fillna("unknown")
+    kinds = (("council", "the council's own ratings", "the council's own rating"),
+             ("peer_team", "the peer team's findings", "the peer team's finding"),
+             ("unknown", "not known who assessed them", "not known who assessed it"))
+    counts = {k: int((assessed == k).sum()) for k, _, _ in kinds}
+    present = [k for k, _, _ in kinds if counts[k]]
+    if len(present) == 1:
+        return next(many for k, many, _ in kinds if k == present[0])
+    return ", ".join(f"{counts[k]} {many if counts[k] != 1 else one}" for k, many, one in kinds if counts[k])
+
+
 def _status_sentence(with_status: pd.DataFrame, n_recorded: int) -> str:
     counts = with_status["latest_status"].value_counts()
     parts = []
@@ -205,21 +220,13 @@ def _status_sentence(with_status: pd.DataFrame, n_recorded: int) -> str:
             parts.append(f"{k} {STATUS_PHRASES[status]}")
     first_n = int(parts[0].split(" ", 1)[0])
     parts[0] = f"{first_n} {'is' if first_n == 1 else 'are'} {parts[0].split(' ', 1)[1]}"
-    assessed = with_status["latest_assessed_by"].fillna("council")
-    by_peers = int((assessed == "peer_review").sum())
     dated = with_status.dropna(subset=["latest_as_of"])
     if len(dated) == 0:
         when = "the updates are not dated"
     else:
         last = dated.sort_values("latest_as_of").iloc[-1]
         when = f"latest as of {date_label(last['latest_as_of'], last['latest_as_of_precision'])}"
-    if by_peers == 0:
-        who = f"According to the council's own updates (self-reported; {when})"
-    elif by_peers == len(with_status):
-        who = f"According to the peer team's progress review ({when})"
-    else:
-        who = (f"According to the latest updates ({by_peers} assessed by the peer team, "
-               f"{len(with_status) - by_peers} self-reported by the council; {when})")
+    who = f"According to the latest updates ({who_assessed(with_status['latest_assessed_by'])}; {when})"
     sentence = f"{who}, {_join(parts)}."
     unreported = n_recorded - len(with_status)
     if unreported:

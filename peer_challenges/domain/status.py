@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from peer_challenges.domain.errors import UserError
-from peer_challenges.domain.vocab import RAGS, STATUSES
+from peer_challenges.domain.vocab import ASSESSOR_WORDS, RAGS, STATUSES
 
 
 STATUS_LABELS = {
@@ -38,14 +38,15 @@ NO_STATUS = "not_reported"  # how filters and downloads name "no status recorded
 
 def status_words(status, *, icon: bool = True, assessed_by=None, say_who: bool = False) -> str:
     """The one way a status is written for people: "✅ Complete", "❔ Not reported" (None, NaN, NA or
-    "not_reported"); icon=False drops the icon; say_who=True adds who gave it ("(progress review)" for a
-    peer-review finding, else "(self-reported)"), except where there is no status."""
+    "not_reported"); icon=False drops the icon; say_who=True adds who gave it ("(peer team's finding)",
+    "(council's own rating)" or "(who assessed it is not known)"), except where there is no status."""
     key = status if isinstance(status, str) and status and status != NO_STATUS else None
     text = STATUS_LABELS.get(key, str(key))
     if icon:
         text = f"{STATUS_ICONS.get(key, STATUS_ICONS[None])} {text}"
     if say_who and key is not None:
-        text += " (progress review)" if assessed_by == "peer_review" else " (self-reported)"
+        who = assessed_by if isinstance(assessed_by, str) and assessed_by in ASSESSOR_WORDS else "unknown"
+        text += f" ({ASSESSOR_WORDS[who]})"
     return text
 
 

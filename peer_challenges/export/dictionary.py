@@ -12,7 +12,7 @@ from typing import NamedTuple
 from peer_challenges.analysis.narrative import SLIPPAGE_LABELS
 from peer_challenges.domain.status import NO_STATUS
 from peer_challenges.domain.vocab import (
-    CORE_THEMES, COUNCIL_TYPES, REGIONS, SLIPPAGE_BUCKETS, SOURCE_KINDS, STATUSES,
+    CORE_THEMES, COUNCIL_TYPES, RECORD_KINDS, REGIONS, SLIPPAGE_BUCKETS, SOURCE_KINDS, STATUSES,
 )
 
 # column types, as written in the dictionary sheet; export.py maps them onto Parquet types
@@ -65,7 +65,8 @@ _CHALLENGE = {
     "challenge_year": Column("On-site year", "The calendar year the peer team was on site.", INTEGER, "year"),
 }
 _STATUS_VALUES = " | ".join(STATUSES)
-_ASSESSED = "council (the council's own, self-reported assessment) | peer_review (assessed by the LGA peer team)"
+_ASSESSED = ("council (the council's own rating, also where an LGA progress review quotes it) | peer_team "
+             "(the LGA peer team's finding) | unknown (the source does not say who assessed it)")
 
 DICTIONARY: dict[str, dict[str, Column]] = {
     "recommendations": {
@@ -83,7 +84,14 @@ DICTIONARY: dict[str, dict[str, Column]] = {
         "topics": Column("Topics", "Topics from the project's taxonomy (data/taxonomy.yaml) that the "
                          "recommendation raises.", TEXT_LIST, LIST_NOTE),
         "record_flag": Column("Record note", "Marks records that are not a plain numbered recommendation.",
-                              TEXT, "unnumbered | heading_or_group | inferred | focus_area (blank = none)"),
+                              TEXT, "unnumbered | heading_or_group | inferred | focus_area | placeholder (blank = none)"),
+        "record_kind": Column("Record kind", "What the record is: one recommendation with its wording (recommendation, "
+                              "or inferred from the text), a placeholder that only says a recommendation exists, a "
+                              "heading over several, or a council-requested focus area. Counts of recommendations "
+                              "count recommendation and inferred only; placeholders and headings are never themed "
+                              "from their own text.", TEXT, " | ".join(RECORD_KINDS)),
+        "stands_for": Column("Stands for", "How many recommendations a heading or placeholder stands for, where "
+                             "the source says (blank = not stated).", INTEGER, "count"),
         "accountable": Column("Accountable", "Who the action plan makes accountable.", TEXT),
         "responsible": Column("Responsible", "Who the action plan makes responsible for delivery.", TEXT),
         "target_raw": Column("Target (as written)", "The timescale exactly as the council wrote it.", TEXT),
@@ -92,20 +100,27 @@ DICTIONARY: dict[str, dict[str, Column]] = {
         "revised_target": _date("Latest revised target", "The latest revised target the council reported "
                                 "(shown beside the original, never replacing it)."),
         "revised_target_precision": _precision("Latest revised target"),
-        "latest_status": Column("Latest status", "The status at the latest update with a status. Self-reported "
-                                "by the council unless 'Status assessed by' is peer_review. Blank = no status "
-                                "reported.", TEXT, _STATUS_VALUES),
+        "latest_status": Column("Latest status", "The status at the latest update with a status; 'Status assessed by' "
+                                "says whose it is (the council's own rating, the peer team's finding, or not "
+                                "known). Blank = no status reported.", TEXT, _STATUS_VALUES),
         "latest_as_of": _date("Status as of", "The date of the latest status (blank where the council did not "
                               "date it)."),
         "latest_as_of_precision": _precision("Status as of"),
         "latest_rag": Column("Latest RAG rating", "The red/amber/green rating given with the latest status, "
                              "kept separately from the status.", TEXT, "red | amber | green"),
         "latest_assessed_by": Column("Status assessed by", "Who assessed the latest status.", TEXT, _ASSESSED),
+        "latest_peer_view": Column("Peer team's view", "Where the peer team disputed the council's latest rating: "
+                                   "what the peers said instead (blank = not disputed).", TEXT),
         "completed_on": _date("First reported complete", "The as-of date of the first update that reported the "
                               "recommendation complete (only where its latest status is complete)."),
         "slippage_days": Column("Slippage (days)", "Days from the original target date to the date first reported "
                                 "complete, or for an open recommendation to its latest update's date. Negative = "
                                 "ahead of target.", INTEGER, "days"),
+        "slippage_days_min": Column("Slippage, earliest (days)", "The smallest the slippage can be when the date "
+                                    "it is measured to is known only to a month, quarter or year (equal to the "
+                                    "slippage for a day-exact date).", INTEGER, "days"),
+        "slippage_days_max": Column("Slippage, latest (days)", "The largest the slippage can be (see the column "
+                                    "before).", INTEGER, "days"),
         "slippage_bucket": Column("Slippage bucket", "Slippage grouped: " + "; ".join(
             f"{k} = {v}" for k, v in SLIPPAGE_BUCKET_MEANINGS.items()) + ".", TEXT, " | ".join(SLIPPAGE_BUCKETS)),
         "updates_count": Column("Progress updates recorded", "How many progress updates we hold for the "
@@ -131,12 +146,14 @@ DICTIONARY: dict[str, dict[str, Column]] = {
         "as_of": _date("As of", "The date the update describes (blank where the council did not date it)."),
         "as_of_precision": _precision("As of"),
         "status": Column("Status", "The status reported in this update, mapped onto the project's vocabulary. "
-                         "Self-reported unless 'Assessed by' is peer_review.", TEXT, _STATUS_VALUES),
+                         "'Assessed by' says whose rating it is.", TEXT, _STATUS_VALUES),
         "status_raw": Column("Status (as written)", "The status exactly as the source wrote it.", TEXT),
         "rag": Column("RAG rating", "The red/amber/green rating given in this update.", TEXT, "red | amber | green"),
         "revised_target": _date("Revised target", "A revised target date reported in this update."),
         "revised_target_precision": _precision("Revised target"),
         "assessed_by": Column("Assessed by", "Who assessed the status.", TEXT, _ASSESSED),
+        "peer_view": Column("Peer team's view", "Where the peer team disputed the council's rating in this "
+                            "update: what the peers said instead (blank = not disputed).", TEXT),
         "note": Column("Progress note", "What the source says about progress.", TEXT),
         "source_id": Column("Source ID", "The source of this update.", TEXT),
         "source_url": Column("Source", "Web address of the source of this update.", TEXT, "URL"),

@@ -247,8 +247,9 @@ def to_xlsx_bytes(df: pd.DataFrame, filters: Filters | None = None, sources: pd.
         ("Filters: the filters used and when this file was generated.", "#Filters"),
         (f"Sources: the {len(sources)} sources behind these rows, with web addresses.", "#Sources"),
         ("Notes", "heading"),
-        ("Statuses and RAG ratings are the council's own (self-reported) assessment unless the 'assessed by' "
-         "column says peer_review.", None),
+        ("Every status and RAG rating says who gave it in its 'assessed by' column: council (the council's own "
+         "rating, also where an LGA progress review quotes it), peer_team (the peer team's finding) or unknown. "
+         "Where the peers disputed the council's rating, 'peer view' holds what they said.", None),
         ("A date known only to a month, quarter, season or financial year is stored as the last day of that period; "
          "the precision column beside each date says which. UK financial years run April to March.", None),
         ("Slippage is measured against the original target date; revised targets are shown beside it.", None),

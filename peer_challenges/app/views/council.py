@@ -165,10 +165,7 @@ def status_caption(recs: pd.DataFrame) -> str | None:
     unreported = int(statuses.isna().sum())
     if unreported:
         extra.append(f"{unreported} with no reported status")
-    assessed = recs.loc[statuses.notna(), "latest_assessed_by"].fillna("council")
-    who = ("Statuses are self-reported by the council." if (assessed == "council").all() else
-           "Statuses were assessed by the peer team's progress review." if (assessed == "peer_review").all() else
-           f"{int((assessed == 'peer_review').sum())} statuses were assessed by the peer team; the rest are self-reported.")
+    who = f"Statuses: {narrative.who_assessed(recs.loc[statuses.notna(), 'latest_assessed_by'])}."
     return who + (" Also: " + ", ".join(extra) + "." if extra else "")
 
 

@@ -18,7 +18,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from peer_challenges import PROJECT_ROOT
-from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, UNITS
+from peer_challenges.domain.vocab import ASSESSORS, CORE_THEMES, COUNCIL_TYPES, RAGS, REGIONS, SOURCE_KINDS, STATUSES, UNITS
 from peer_challenges.store.contract import TABLES
 from peer_challenges.devtools.synth.generator import Synth, format_date
 
@@ -50,9 +50,11 @@ def source_records(synth: Synth, challenge_idx) -> list[tuple[str, dict]]:
 
         challenge = {
             "kind": crow["kind"], "onsite_start": d("onsite_start"), "onsite_end": d("onsite_end"),
-            "report_published": d("report_published"), "report_published_basis": None,
+            "report_published": d("report_published"), "report_published_basis": crow["report_published_basis"],
             "action_plan_approved": d("action_plan_approved"), "progress_review_onsite": d("progress_review_onsite"),
             "progress_review_published": d("progress_review_published"),
+            "progress_review_published_basis": crow["progress_review_published_basis"],
+            "progress_review_kind": crow["progress_review_kind"], "pandemic_delayed": crow["pandemic_delayed"],
             "people_met": crow["people_met"], "people_met_lower_bound": crow["people_met_lower_bound"],
             "meetings_held": crow["meetings_held"], "meetings_held_lower_bound": crow["meetings_held_lower_bound"],
             "peer_team_size": crow["peer_team_size"], "recommendations_total": crow["recommendations_total"],
@@ -76,11 +78,12 @@ def source_records(synth: Synth, challenge_idx) -> list[tuple[str, dict]]:
                     "as_of": format_date(up["as_of"], up["as_of_precision"], 1 if as_of_style == 1 else 0),
                     "status": up["status"], "status_raw": up["status_raw"], "rag": up["rag"],
                     "revised_target": format_date(up["revised_target"], up["revised_target_precision"], 1),
-                    "assessed_by": up["assessed_by"], "note": up["note"], "source": up["source_id"].rsplit("-", 1)[1],
+                    "assessed_by": up["assessed_by"], "peer_view": up["peer_view"], "note": up["note"], "source": up["source_id"].rsplit("-", 1)[1],
                 })
             recs.append({
                 "number": r["number"], "title": r["title"], "text": r["text"], "core_theme": r["core_theme"],
-                "topics": r["topics"], "record_flag": r["record_flag"], "accountable": r["accountable"],
+                "topics": r["topics"], "record_flag": r["record_flag"],
+                "record_kind": r["record_kind"], "stands_for": r["stands_for"], "accountable": r["accountable"],
                 "responsible": r["responsible"], "target_raw": r["target_raw"], "source": "s1", "updates": ups,
             })
         snaps = []
@@ -88,7 +91,7 @@ def source_records(synth: Synth, challenge_idx) -> list[tuple[str, dict]]:
             s = t["progress_snapshots"].slice(snap_rows[c], 1).to_pylist()[0]
             snaps.append({"as_of": format_date(s["as_of"], s["as_of_precision"]), "unit": s["unit"],
                           **{f: s[f] for f in ("total", "complete", "in_progress", "not_started", "rag_green",
-                                               "rag_amber", "rag_red", "basis", "note")},
+                                               "rag_amber", "rag_red", "basis", "assessed_by", "is_forecast", "note")},
                           "source": s["source_id"].rsplit("-", 1)[1]})
         record = {
             "council": {k: co[k] for k in ("council_id", "name", "ons_code", "council_type", "region")},
@@ -160,7 +163,7 @@ def check_columns(synth: Synth) -> None:
     for table, col, allowed in [
         ("councils", "council_type", COUNCIL_TYPES), ("councils", "region", REGIONS),
         ("recommendations", "core_theme", CORE_THEMES), ("updates", "status", STATUSES), ("updates", "rag", RAGS),
-        ("updates", "assessed_by", ("council", "peer_review")), ("sources", "kind", SOURCE_KINDS),
+        ("updates", "assessed_by", ASSESSORS), ("sources", "kind", SOURCE_KINDS),
         ("progress_snapshots", "unit", UNITS), ("updates", "as_of_precision", PRECISIONS),
         ("recommendations", "target_precision", PRECISIONS), ("challenges", "onsite_start_precision", ("day", "month")),
     ]:

@@ -146,7 +146,7 @@ def _facts(lines: list[str]) -> tuple[dict, list[str]]:
                   rf"(?P<d>\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s+\d{{4}})", flat)
     if m:
         facts["report_published"] = _date_for_record(m.group("d"))
-        facts["report_published_basis"] = "first committee date"
+        facts["report_published_basis"] = "committee"  # DATE_BASES: the first committee date
     m = re.search(rf"\baction\s+plan\b[^.]{{0,100}}?\b(?:approved|agreed|adopted)\b(?:\s+by\s+[^.]{{1,40}}?)?\s+(?:in|on)\s+"
                   rf"(?P<d>(?:\d{{1,2}}(?:st|nd|rd|th)?\s+)?{_MONTH}\s+\d{{4}})", flat, re.I)
     if m:
