@@ -73,8 +73,10 @@ st.markdown(
 st.table(status_rows.set_index("Status"))
 st.markdown(
     f"""
-**Self-reported.** Statuses and RAG ratings are the council's own assessment unless a peer team's progress review
-gave them; pages label which is which.
+**Who assessed it.** Every status and RAG rating says whose it is: the **council's own rating** (also where an LGA
+progress review quotes it), the **peer team's finding**, or **not known** where the source does not say. Where the
+peers disputed the council's rating, both are shown side by side. Completion figures say which they rest on, and the
+Overview can restrict them to the peer team's findings.
 
 **Dates given as periods.** Councils often write "Oct 24", "Q2 2020/21", "Spring 2025" or "2024/25". Such a date is
 stored as the **last day** of its period, with its precision (day, month, quarter, season or year), and shown at that
@@ -82,9 +84,17 @@ precision. Financial years run April–March ("Q2 2020/21" is July–September 2
 seasons are meteorological (spring = March–May, winter = December–February). "TBC", "Ongoing" and "n/a" are no date.
 Unknown dates stay blank — never guessed.
 
-**Completion.** The share complete is *complete ÷ (all recommendations with a reported status − superseded)*, using
-each recommendation's latest update. Recommendations with no reported status are left out, and every share says how
-many it is out of.
+**Completion.** The share complete at a date (default: today) is *complete ÷ (records whose latest status on or
+before that date is known − superseded)*. Records with no reported status are left out, and every share says how many
+it is out of. **Small numbers stay small:** a share over fewer than 10 records is shown as "k of n", never as a bare
+percentage, and is not ranked; larger shares carry a 95% (Wilson) interval.
+
+**Count once.** A joint challenge of several councils (one visit, one report) is one challenge in every figure across
+councils, and appears on each partner council's page with the partners named.
+
+**Record kinds.** Some records are not one recommendation with its own wording: a **placeholder** only says a
+recommendation exists, a **heading** groups several, a **focus area** is the council's own request. They are never
+themed from their own text, and counts of recommendations and themes leave them out and say how many.
 
 **Slippage.** For a recommendation reported complete: the date it was first reported complete minus its **original**
 target date, in days. For one still open: the date of its latest update minus the original target. A revised target is
@@ -103,7 +113,12 @@ st.markdown(
     f"""
 **Process timeliness.** Days from the start of the on-site visit to each later step, against the LGA's norms:
 {NORMS_IN_WORDS} (the progress review's "about 10 months" is about {PROGRESS_REVIEW_NORM_DAYS} days; no grace added).
-A step "met the norm" when its date is on or before the on-site date plus that many months.
+A step "met the norm" when its date is on or before the on-site date plus that many months. A date known only to its
+month, quarter or year makes the days a **range** (earliest and latest possible); a verdict that could go either way
+is **undecidable**, counted apart, and medians and shares are given as ranges. The report norm is judged only on the
+final report's publication date (other dates, such as a first committee date, are shown and labelled, not judged);
+only CPC progress reviews count as progress reviews (later follow-ups and health checks are shown as such); processes
+the pandemic delayed are marked and can be left out. A count given as "more than 145" reads "over 145".
 
 **Themes.** Every recommendation has one of the five core elements, or "Council-requested focus", plus any number of
 **topics** from the project's taxonomy (`data/taxonomy.yaml`), tagged from the recommendation's wording. A label a person

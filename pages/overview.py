@@ -9,6 +9,7 @@ import streamlit as st
 
 from peer_challenges.analysis import charts, narrative
 from peer_challenges.app import ui
+from peer_challenges.app.views import overview as ov
 from peer_challenges.analysis.narrative import escape_markdown, plural
 
 COUNCILS_SHOWN = 1000  # rows of the councils table drawn at once (the sidebar filters narrow them)
@@ -26,7 +27,13 @@ ui.header(
 st.caption(f"Showing: {escape_markdown(ui.describe_filters(filters))}.")
 
 
-head = ui.query("overview__headline", **params).iloc[0]
+with st.expander("How the headline figures are counted"):
+    as_of = st.date_input("Completion as of", value=None, key="ov_as_of", format="DD/MM/YYYY",
+                          help="Each recommendation's latest status on or before this date (empty: today).")
+    assessed = st.radio("Completion rests on", list(ov.ASSESSED_CHOICES), format_func=ov.ASSESSED_CHOICES.get,
+                        horizontal=True, key="ov_assessed")
+    exclude_pandemic = st.toggle("Leave out processes the pandemic delayed", key="ov_no_pandemic")
+head = ui.query("overview__headline", **params, as_of=as_of, exclude_pandemic=exclude_pandemic).iloc[0]
 if int(head["challenges"]) == 0:
     if filters["is_default"]:
         st.info("The dataset holds no peer challenges yet. The About page explains how to add a council and "
@@ -39,40 +46,16 @@ if int(head["challenges"]) == 0:
 
 # ---- headline metrics --------------------------------------------------------------------------
 recorded = int(head["recommendations_recorded"])
-with_total = int(head["challenges_with_total"])
-denominator = int(head["recommendations_with_status"]) - int(head["superseded"])
 cols = st.columns(5)
 cols[0].metric("Councils", f"{int(head['councils']):,}", help="Councils with at least one challenge in view.")
-cols[1].metric("Challenges", f"{int(head['challenges']):,}",
-               help="Corporate peer challenges recorded (a council may have had more than one).")
+cols[1].metric("Challenges", f"{int(head['challenges']):,}", help=ov.challenges_help(head))
 cols[2].metric("Recommendations", f"{recorded:,}",
-               help="Recommendations recorded in this dataset, including headings, groups and unnumbered ones.")
-cols[2].caption(
-    f"recorded, from {plural(int(head['challenges_with_recommendations']), 'challenge')}. "
-    f"{plural(with_total, 'challenge')} {'states' if with_total == 1 else 'state'} how many "
-    f"{'it' if with_total == 1 else 'they'} made: {int(head['recommendations_made_stated']):,} in all, "
-    f"{int(head['recorded_where_total_stated']):,} of them recorded here."
-)
-if denominator > 0:
-    share = int(head["complete"]) / denominator
-    cols[3].metric("Share complete", f"{share:.0%}",
-                   help="Complete ÷ (recommendations with a reported status − superseded). Self-reported by "
-                        "councils unless a progress review assessed them.")
-    cols[3].caption(f"where tracked: {int(head['complete'])} of {denominator} recommendations with a reported status "
-                    f"(from {plural(int(head['challenges_with_status']), 'challenge')}); self-reported.")
-else:
-    cols[3].metric("Share complete", "not known")
-    cols[3].caption("No recommendation in view has a reported status.")
-n_pr = int(head["challenges_with_progress_review"])
-if n_pr:
-    cols[4].metric("Median days to review", f"{head['median_days_to_progress_review']:.0f}",
-                   help="Median days from the start of the on-site visit to the progress review's visit. "
-                        "The LGA norm is about 10 months (about 304 days).")
-    cols[4].caption(f"median, over {plural(n_pr, 'challenge')} with both dates; {int(head['progress_reviews_within_norm'])} "
-                    "within about 10 months.")
-else:
-    cols[4].metric("Median days to review", "not known")
-    cols[4].caption("No challenge in view has a progress-review date.")
+               help="Records that are one recommendation with its own wording (placeholders, headings and focus "
+                    "areas are counted apart, in the caption).")
+cols[2].caption(ov.recommendations_caption(head))
+for col, metric in ((cols[3], ov.completion_metric(head, assessed)), (cols[4], ov.progress_review_metric(head))):
+    col.metric(metric.label, metric.value, help=metric.help)
+    col.caption(metric.caption)
 
 st.markdown(
     f"Most challenges are recorded with their dates only: {plural(int(head['challenges_with_recommendations']), 'challenge')} "
@@ -120,10 +103,10 @@ with right:
             margin_top=20,
         )
 
-bins = ui.query("overview__progress_review_bins", **params)
+bins = ui.query("overview__progress_review_bins", **params, exclude_pandemic=exclude_pandemic)
 table = pd.DataFrame({
     "Days from the on-site visit": [f"{b}–{b + charts.BIN_DAYS - 1}" for b in bins["bin_start"]],
-    "Within about 10 months": bins["within_norm"].map({True: "Yes", False: "No"}),
+    "Within about 10 months": bins["verdict"].map({"met": "Yes", "missed": "No", "undecidable": "Undecidable"}),
     "Challenges": bins["challenges"],
     "Of which approximate (month-precision date)": bins["approximate"],
 })

@@ -125,10 +125,15 @@ with tab_process:
     st.markdown(
         "The LGA expects the **feedback report within 3 months** of the on-site visit, the council's **action plan "
         "within 5 months**, a **progress review about 10 months** after the visit, and the progress review's report "
-        "**within 12 months**. Days are counted from the first on-site day."
+        "**within 12 months**. Days are counted from the first on-site day. A joint challenge counts once; a date "
+        "known only to its month, quarter or year makes the days a range, and a verdict that could go either way "
+        "is counted as undecidable. The report norm is judged on final-report publication dates only."
     )
+    exclude_pandemic = st.toggle(
+        "Leave out processes the pandemic delayed", key="slip_no_pandemic",
+        help="Challenges whose report, plan or progress review the COVID-19 pandemic held up (as the sources say).")
     # the sidebar filters, plus the chosen council's challenges when the filters leave them all out
-    timeliness = sv.timeliness(ui.query, params, council)
+    timeliness = sv.timeliness(ui.query, params, council, exclude_pandemic=exclude_pandemic)
     if timeliness is None:
         st.info("No challenges match these filters. Widen the sidebar filters.", icon="🔍")
     else:
@@ -143,14 +148,14 @@ with tab_process:
         compare = st.radio("Compare the share on time by", list(sv.COMPARE_BY), format_func=sv.COMPARE_BY.get,
                            horizontal=True, key="slip_compare")
         bars = sv.on_time_chart(ui.query, timeliness, milestone, compare)
-        ui.show_chart(bars.fig, bars.alt, bars.data, note=bars.note,
-                      column_config={"Share met the norm": st.column_config.NumberColumn(format="percent")})
+        ui.show_chart(bars.fig, bars.alt, bars.data, note=bars.note)
 
 # ---------------------------------------------------------------- council ratings vs progress reviews
 with tab_ratings:
     st.markdown(
-        "Statuses and RAG ratings in action plans are **the council's own assessment**. A progress review is the "
-        "only independent look: where one commented on a council's rating, both are shown here."
+        "Statuses and RAG ratings in action plans are **the council's own ratings**, also where an LGA progress "
+        "review quotes them. The peer team's own findings, and every rating the peers disputed, are shown here "
+        "with whose rating each is."
     )
     findings = sv.findings(ui.query, scope.params)
     if findings is None:
@@ -164,8 +169,9 @@ with tab_ratings:
         with st.expander(sv.findings_table_heading(findings)):
             st.dataframe(sv.findings_table(findings), hide_index=True, column_config={
                 "Source": st.column_config.LinkColumn("Source", display_text="Open source"),
-                "What the progress review recorded": st.column_config.TextColumn(width="large"),
+                "What the source recorded": st.column_config.TextColumn(width="large"),
+                "Peer team's view (where disputed)": st.column_config.TextColumn(width="large"),
             })
             caption_if(sv.findings_shown_caption(findings))
-        st.caption("'Peers disagreed' is read from the recorded note (it says the peers disagreed or found optimism "
-                   "bias); the dataset has no separate field for the peers' own rating.")
+        st.caption("'Whose rating' and 'Peer team's view' come from the facts' explicit fields (assessed_by, "
+                   "peer_view): a rating an LGA progress review quotes is still the council's own.")

@@ -2,15 +2,18 @@
 -- challenge of councils of the same type, of the same region, and all challenges.
 -- completion_share = complete / (recommendations with a reported status - superseded), pooled over the
 -- recommendations of the group (NULL when none has a status); median_days_to_progress_review over the
--- challenges with both an on-site and a progress-review date. The counts are the denominators.
+-- challenges with both an on-site date and a CPC progress review (not a later follow-up or health check).
+-- The comparison groups count a joint challenge once (report_group; the challenge itself is always its own
+-- row). The counts are the denominators.
 WITH this AS (
     SELECT c.challenge_id, co.council_id, co.name, co.council_type, co.region
     FROM challenges c JOIN councils co USING (council_id)
     WHERE c.challenge_id = $challenge_id
 ),
 per_challenge AS (
-    SELECT c.challenge_id, c.council_id, co.council_type, co.region,
-           date_diff('day', c.onsite_start, c.progress_review_onsite) AS days_to_progress_review,
+    SELECT c.challenge_id, c.council_id, co.council_type, co.region, c.report_group,
+           CASE WHEN c.progress_review_kind = 'progress_review'
+                THEN date_diff('day', c.onsite_start, c.progress_review_onsite) END AS days_to_progress_review,
            count(rs.latest_status) AS with_status,
            count(*) FILTER (WHERE rs.latest_status = 'complete') AS complete,
            count(*) FILTER (WHERE rs.latest_status = 'superseded') AS superseded
@@ -23,10 +26,12 @@ groups AS (
     SELECT 1 AS ord, 'this' AS grp, p.* FROM per_challenge p WHERE p.challenge_id = (SELECT challenge_id FROM this)
     UNION ALL
     SELECT 2, 'type', p.* FROM per_challenge p WHERE p.council_type = (SELECT council_type FROM this)
+      AND p.challenge_id = p.report_group
     UNION ALL
     SELECT 3, 'region', p.* FROM per_challenge p WHERE p.region = (SELECT region FROM this)
+      AND p.challenge_id = p.report_group
     UNION ALL
-    SELECT 4, 'all', p.* FROM per_challenge p WHERE EXISTS (SELECT 1 FROM this)
+    SELECT 4, 'all', p.* FROM per_challenge p WHERE EXISTS (SELECT 1 FROM this) AND p.challenge_id = p.report_group
 )
 SELECT ord, grp,
        CASE grp WHEN 'this' THEN (SELECT name FROM this)

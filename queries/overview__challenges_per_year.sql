@@ -1,6 +1,7 @@
 -- Challenges per on-site year and council type, over the challenges that pass the shared filters
 -- ($council_types, $regions lists; $year_from, $year_to). year is NULL for challenges with no known date.
-SELECT year(c.onsite_start) AS year, co.council_type, count(*) AS challenges
+-- A joint challenge (one report_group) counts once.
+SELECT year(c.onsite_start) AS year, co.council_type, count(DISTINCT c.report_group) AS challenges
 FROM challenges c
 JOIN councils co USING (council_id)
 WHERE (coalesce(len(CAST($council_types AS VARCHAR[])), 0) = 0 OR list_contains(CAST($council_types AS VARCHAR[]), co.council_type))

@@ -3,12 +3,16 @@
 -- over the challenges that pass the shared filters ($council_types, $regions lists; $year_from, $year_to).
 -- approximate = how many in the bin rest on a date known only to the month; median_days is over all of them.
 -- (progress_reviews is defined in queries/macros/progress_reviews.sql.)
+-- CPC progress reviews only, a joint one once; verdict = met | missed | undecidable (a month-only date that
+-- could fall either side of the norm); within_norm = verdict is met. $exclude_pandemic TRUE leaves out
+-- pandemic-delayed processes.
 WITH r AS (
-    SELECT days_to_progress_review AS days, within_norm, approximate
+    SELECT days_to_progress_review AS days, within_norm, verdict, approximate
     FROM progress_reviews($council_types, $regions, $year_from, $year_to)
+    WHERE NOT (coalesce($exclude_pandemic, FALSE) AND pandemic_delayed)
 )
-SELECT CAST(30 * floor(days / 30) AS INTEGER) AS bin_start, within_norm, count(*) AS challenges,
+SELECT CAST(30 * floor(days / 30) AS INTEGER) AS bin_start, within_norm, verdict, count(*) AS challenges,
        count(*) FILTER (WHERE approximate) AS approximate, (SELECT median(days) FROM r) AS median_days
 FROM r
 GROUP BY ALL
-ORDER BY bin_start, within_norm DESC
+ORDER BY bin_start, within_norm DESC, verdict

@@ -3,6 +3,8 @@
 -- council name, challenge and days, at most $limit groups (NULL = all); `groups` is how many there are in
 -- all. numbers lists the recommendations' numbers in the challenge's order ('–' when none); a group's
 -- revised target is given when its recommendations share exactly one (with the first precision recorded).
+-- slippage_days_min / _max: the range the days can take when the update is dated only to a period;
+-- by_council / by_peer_team / by_unknown: whose rating the latest statuses are.
 -- Optional filters (NULL = no filter; lists empty = no filter): $council_types, $regions, $year_from, $year_to,
 -- $council_id, and the theme: $core_theme, or $topic_tags (a list: the topic tags as stored that map onto
 -- the chosen topic; a recommendation matches when it carries any of them).
@@ -14,6 +16,10 @@ WITH o AS (
     SELECT council_name, challenge_month, slippage_days, latest_as_of, latest_as_of_precision,
            target_date, target_precision,
            count(*) AS recommendations,
+           min(slippage_days_min) AS slippage_days_min, max(slippage_days_max) AS slippage_days_max,
+           count(*) FILTER (WHERE latest_assessed_by = 'council') AS by_council,
+           count(*) FILTER (WHERE latest_assessed_by = 'peer_team') AS by_peer_team,
+           count(*) FILTER (WHERE latest_assessed_by IS NULL OR latest_assessed_by = 'unknown') AS by_unknown,
            count(DISTINCT revised_target) AS revised_targets,
            min(revised_target) AS revised_target
     FROM o

@@ -21,6 +21,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+from peer_challenges.analysis import timeliness_charts as tc
 from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.store.db import default_connection, run_query
 
@@ -296,35 +297,52 @@ def test_council_theme_counts_top_n():
 @live_data
 def test_timeliness_summary_and_open_years():
     df = run_query("process_timeliness")
-    summary = ac.timeliness_summary(df).set_index("milestone")
+    summary = tc.timeliness_summary(df).set_index("milestone")
     assert summary.loc["progress_review", "norm_months"] == 10
-    known = df["days_to_progress_review"].notna().sum()
+    once = df.sort_values("challenge_id").drop_duplicates("report_group")  # a joint challenge once
+    known = once["days_to_progress_review"].notna().sum()
     assert summary.loc["progress_review", "challenges_with_date"] == known
-    assert summary.loc["progress_review", "median_days"] == df["days_to_progress_review"].median()
-    as_of = ac.data_as_of(df)
-    years = ac.open_years(df, "progress_review", as_of)
+    assert summary.loc["progress_review", "median_days"] == once["days_to_progress_review"].median()
+    assert (summary.loc["progress_review", "median_days_min"] <= summary.loc["progress_review", "median_days"]
+            <= summary.loc["progress_review", "median_days_max"])
+    r = summary.loc["progress_review"]
+    assert r["on_time"] + r["missed"] + r["undecidable"] == known
+    as_of = tc.data_as_of(df)
+    years = tc.open_years(df, "progress_review", as_of)
     assert years and max(years) == int(df["year"].max())
     assert 2019 not in years
-    by_year = ac.timeliness_summary(df, "year")
+    by_year = tc.timeliness_summary(df, "year")
     rows = by_year[by_year["milestone"] == "progress_review"].dropna(subset=["group"])
-    assert rows["challenges_with_date"].sum() == known - df.loc[df["year"].isna(), "days_to_progress_review"].notna().sum()
+    assert rows["challenges_with_date"].sum() == known - once.loc[once["year"].isna(), "days_to_progress_review"].notna().sum()
     assert (rows["on_time"] <= rows["challenges_with_date"]).all()
 
 
 def test_timeliness_by_year_on_the_fixture(on_fixture):
     df = run_query("process_timeliness")
-    by_year = ac.timeliness_summary(df, "year")
+    by_year = tc.timeliness_summary(df, "year")
     rows = by_year[by_year["milestone"] == "progress_review"].dropna(subset=["group"]).set_index("group")
-    assert rows.loc[[2021, 2022, 2023, 2024], ["on_time", "challenges_with_date"]].values.tolist() == [
-        [0, 1], [3, 3], [0, 2], [1, 4]]  # 2022: Breckland, Babergh and Mid Suffolk within ~10 months
+    # 2022: Breckland met it; Babergh and Mid Suffolk's joint review counts once, and its month-only date
+    # (293 to 323 days) could fall either side of ten months: undecidable
+    assert rows.loc[[2021, 2022, 2023, 2024], ["on_time", "undecidable", "challenges_with_date"]].values.tolist() == [
+        [0, 0, 1], [1, 1, 2], [0, 0, 2], [1, 0, 4]]
+    assert tc.met_text(1, 1, 2) == "1–2 of 2"
     assert rows.loc[2019, "challenges_with_date"] == 0  # Stroud 2019: no progress review recorded
-    assert ac.open_years(df, "progress_review", ac.data_as_of(df)) == []
+    assert tc.open_years(df, "progress_review", tc.data_as_of(df)) == []
 
 
 def test_extremes_sentence_names_ties():
     part = pd.DataFrame({"group": [2018, 2019, 2023], "share_on_time": [0.0, 0.0, 0.5],
-                         "on_time": [0, 0, 14], "challenges_with_date": [3, 5, 28]})
-    assert ac.extremes_sentence(part) == "highest 2023 (50%, 14 of 28), lowest 2018 and 2019 (0% each)"
+                         "share_on_time_max": [0.0, 0.0, 0.5], "on_time": [0, 0, 14], "undecidable": [0, 0, 0],
+                         "challenges_with_date": [10, 10, 28]})
+    assert tc.extremes_sentence(part) == ("highest 2023 (14 of 28 (50%, 95% interval 33%–67%)), "
+                                          "lowest 2018 and 2019 (0 of 10 (0%, 95% interval 0%–28%) each)")
+
+
+def test_a_share_with_undecidable_verdicts_is_a_range_and_ranks_by_its_middle():
+    part = pd.DataFrame({"group": ["a", "b"], "share_on_time": [0.3, 0.4], "share_on_time_max": [0.6, 0.4],
+                         "on_time": [3, 4], "undecidable": [3, 0], "challenges_with_date": [10, 10]})
+    assert tc.met_text(3, 3, 10) == "3–6 of 10 (30%–60%)"
+    assert tc.extremes_sentence(part) == "highest a (3–6 of 10 (30%–60%)), lowest b (4 of 10 (40%, 95% interval 17%–69%))"
 
 
 # ---------------------------------------------------------------- figures (pure, accessible)
@@ -358,7 +376,7 @@ def test_target_dumbbell_shows_revised_beside_original():
 @live_data
 def test_timeliness_dots_star_the_highlighted_council():
     df = run_query("process_timeliness")
-    fig = ac.timeliness_dots(df, "report", "t", highlight="stroud", highlight_name="Stroud District Council")
+    fig = tc.timeliness_dots(df, "report", "t", highlight="stroud", highlight_name="Stroud District Council")
     star = [t for t in fig.data if t.name == "Stroud District Council"][0]
     assert star.marker.symbol == "star" and sorted(star.y) == [51, 72]
     assert "Stroud District Council 2019-03" in star.text

@@ -47,7 +47,8 @@ def test_stroud_2019_summary_exact():
         "According to the latest updates (the council's own ratings; latest as of Q2 2020/21), 3 are complete and 5 in "
         "progress. 3 were completed by their original target date; 5 were still open after their original target, "
         "by a median of 183 days at the latest update. 5 have a revised target, shown beside the original; slippage "
-        "is measured against the original. No progress-review visit is recorded."
+        "is measured against the original. No progress-review visit is recorded. The peer team of 7 met 107 people "
+        "in 47 meetings."
     )
 
 

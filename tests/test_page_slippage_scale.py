@@ -59,11 +59,11 @@ def test_capped_timeliness_dots_sample_and_keep_the_starred_council(make_app, ti
 def test_capped_progress_review_findings(make_app, tiny_limits):
     at = make_app("slippage").run()
     text = markdown_text(at)
-    assert "Peers disagreed with the council's own rating on 2 of the 11 recommendations" in text
-    assert text.count("Council's own rating (self-assessed):**") == 1
-    assert "…and 1 more disagreements" in text
-    assert "3 of the 11 progress-review comments on individual recommendations" in [e.label for e in at.expander]
-    assert len(table_with(at, "What the progress review recorded")) == 3
+    assert "Peers disputed the council's own rating on 2 of the 17 recommendations" in text
+    assert text.count("Council's own rating:**") == 1
+    assert "…and 1 more dispute:" in text
+    assert "3 of the 17 progress-review comments on individual recommendations" in [e.label for e in at.expander]
+    assert len(table_with(at, "What the source recorded")) == 3
 
 
 def test_uncapped_page_shows_everything_without_a_cap_caption(make_app):

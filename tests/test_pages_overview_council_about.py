@@ -28,6 +28,9 @@ def _all_text(at) -> list[str]:
     return out
 
 
+KINDS_SQL = "SELECT count(*) FROM recommendations WHERE record_kind IN ('recommendation', 'inferred')"
+
+
 # ---- overview -------------------------------------------------------------------------------------
 
 def test_overview_headline_figures_and_type_filter(on_fixture, make_app):
@@ -35,17 +38,22 @@ def test_overview_headline_figures_and_type_filter(on_fixture, make_app):
     assert not at.exception
     metrics = metric_values(at)
     assert metrics["Councils"] == "14"
-    assert metrics["Challenges"] == "18"
-    assert metrics["Recommendations"] == "106"
-    # 8 complete of 25 with a reported status (Brentwood 2, Stroud 3, Castle Point 1, Cheshire East 1, Stroud 2022 1)
+    assert metrics["Challenges"] == "17"  # Babergh and Mid Suffolk's joint challenge once
+    assert metrics["Recommendations"] == "79"  # 106 records less 18 headings and 9 placeholders
+    # 8 complete of 25 with a reported status (Brentwood 2, Stroud 3, Castle Point 1, Cheshire East 1, Stroud 2022 1):
+    # 25 or more records, so a share with its 95% Wilson interval
     assert metrics["Share complete"] == "32%"
-    assert any("8 of 25 recommendations with a reported status" in c.value for c in at.caption)
-    assert metrics["Median days to review"] == "324"
+    caption = next(c.value for c in at.caption if "records with a status on or before today" in c.value)
+    assert caption.startswith("8 of 25 records with a status on or before today, less superseded; 95% interval 17%–52%")
+    assert "Statuses: 24 the council's own ratings, 1 the peer team's finding." in caption
+    assert metrics["Median days to review"] == "340"  # 9 progress reviews, the joint one once
+    assert any("between 313 and 340 days" in c.value and "2–3 of 9 within about 10 months" in c.value
+               for c in at.caption)
 
     at.multiselect(key="flt_type").set_value(["district"]).run()
     assert not at.exception
     assert metric_values(at)["Councils"] == "8"
-    assert (metric_values(at)["Challenges"], metric_values(at)["Recommendations"]) == ("11", "64")
+    assert (metric_values(at)["Challenges"], metric_values(at)["Recommendations"]) == ("10", "55")
     assert at.query_params["type"] in ("district", ["district"])
 
 
@@ -55,12 +63,12 @@ def test_overview_headline_figures_equal_the_data(make_app):
     assert not at.exception
     metrics = metric_values(at)
     assert metrics["Councils"] == f"{_count('SELECT count(*) FROM councils'):,}"
-    assert metrics["Challenges"] == f"{_count('SELECT count(*) FROM challenges'):,}"
-    assert metrics["Recommendations"] == f"{_count('SELECT count(*) FROM recommendations'):,}"
-    share = next(c.value for c in at.caption if "recommendations with a reported status" in c.value)
-    complete, of = (int(x.replace(",", "")) for x in share.split("where tracked: ")[1].split(" recommendations")[0].split(" of "))
+    assert metrics["Challenges"] == f"{_count('SELECT count(DISTINCT report_group) FROM challenges'):,}"
+    assert metrics["Recommendations"] == f"{_count(KINDS_SQL):,}"
+    share = next(c.value for c in at.caption if "records with a status on or before" in c.value)
+    complete, of = (int(x.replace(",", "")) for x in share.split(" records with")[0].split(" of "))
     assert 0 <= complete <= of <= _count("SELECT count(*) FROM recommendation_status WHERE latest_status IS NOT NULL")
-    assert metrics["Share complete"] == f"{round(100 * complete / of)}%"
+    assert metrics["Share complete"] in (f"{round(100 * complete / of)}%", f"{complete} of {of}")
 
     at.multiselect(key="flt_type").set_value(["district"]).run()
     assert not at.exception
@@ -197,7 +205,12 @@ def _about_page_checked_against_the_data(make_app):
         "Council-wide progress snapshots counting actions":
             _count("SELECT count(*) FROM progress_snapshots WHERE unit = 'actions'"),
         "Challenges with a progress-review date":
-            _count("SELECT count(*) FROM challenges WHERE progress_review_onsite IS NOT NULL"),
+            _count("SELECT count(*) FROM challenges WHERE progress_review_onsite IS NOT NULL "
+                   "AND progress_review_kind = 'progress_review'"),
+        "Challenges counting a joint challenge once": _count("SELECT count(DISTINCT report_group) FROM challenges"),
+        "Status updates: the council's own rating": _count("SELECT count(*) FROM updates WHERE assessed_by = 'council'"),
+        "Status updates: the peer team's finding": _count("SELECT count(*) FROM updates WHERE assessed_by = 'peer_team'"),
+        "Council ratings the peer team disputed": _count("SELECT count(*) FROM updates WHERE peer_view IS NOT NULL"),
         "Challenges with recommendations recorded": _count("SELECT count(DISTINCT challenge_id) FROM recommendations"),
         "Sources": _count("SELECT count(*) FROM sources"),
     }
@@ -230,4 +243,7 @@ def test_about_coverage_on_the_fixture(on_fixture, make_app):
             got["Council-wide progress snapshots counting recommendations"],
             got["Council-wide progress snapshots counting actions"], got["Challenges with a progress-review date"],
             got["Sources"]) == (13, 72, 4, 4, 10, 74)
+    assert (got["Challenges counting a joint challenge once"], got["Joint challenges"],
+            got["Recorded: placeholders"], got["Recorded: headings or groups"],
+            got["Council ratings the peer team disputed"]) == (17, 2, 9, 18, 2)
     assert stroud_sources == 15  # Stroud 2019's and 2022's

@@ -23,7 +23,7 @@ def recs(fixture_data):
     """The fixture dataset's recommendations."""
     conn = connect(fixture_data)
     try:
-        return run_query("themes__recommendations", conn=conn)
+        return run_query("themes__recommendations", conn=conn, all_records=True)
     finally:
         conn.close()
 
@@ -68,7 +68,7 @@ def test_index_skips_records_with_no_wording(index, recs):
 
 @pytest.mark.live_data
 def test_the_live_index_covers_every_recommendation():
-    live = run_query("themes__recommendations")
+    live = run_query("themes__recommendations", all_records=True)
     index = similar.build_index(live, themes.load_taxonomy(themes.default_taxonomy_path()))
     assert len(index) + len(index.skipped) == len(live) == default_connection().execute(
         "SELECT count(*) FROM recommendations").fetchone()[0]

@@ -28,7 +28,7 @@ def taxonomy():
 
 @pytest.fixture(scope="module")
 def recs():
-    return run_query("themes__recommendations")
+    return run_query("themes__recommendations", all_records=True)
 
 
 @pytest.fixture(scope="module")

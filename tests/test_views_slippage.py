@@ -11,8 +11,8 @@ Parquet tables:
   overdue by 183 days (30+31+30+31+31+30), each with a revised target of 2020/21.
 - Feedback report dates for 6 challenges: 51 and 72 days (Stroud 2019-03, 2022-03), 62 (BCP), 65
   (Colchester 2022-09), 92 (Tower Hamlets), 128 (Cheshire East): median 68.5, 4 within 3 months.
-- 11 progress-review comments (9 Fylde 2024-09, 2 Tower Hamlets 2023-09); the 2 disagreements are Tower
-  Hamlets' recommendations 4 (self-assessed amber) and 11 (self-assessed green)."""
+- 17 progress-review comments (9 Fylde ratings its review quotes, 3 Tower Hamlets, 3 Castle Point, 2 Colchester);
+  the 2 disputes are Tower Hamlets' recommendations 4 (the council's amber) and 11 (its green)."""
 
 from __future__ import annotations
 
@@ -149,11 +149,12 @@ def test_stroud_2019_03_has_5_open_recommendations_183_days_overdue_in_one_line(
         "Median days overdue": "183"}
     lines, more = sv.overdue_groups(run_query, rec_params(STROUD))
     assert lines == (
-        "**Open and overdue** (self-reported status at the latest update)\n"
+        "**Open and overdue** (status at the latest update, with whose rating it is)\n"
         "- **Stroud District Council (2019-03)**: 5 recommendations (CRD3, CRD4, CRD6, CRD7, CRD8) open and "
-        "overdue by **183 days** at the update of Q2 2020/21 (ends 30 Sep 2020), against the original target "
-        "2019/20 (ends 31 Mar 2020); revised target 2020/21 (ends 31 Mar 2021), shown beside the original, not "
-        "used to measure.")
+        "overdue by **183 days** (between 92 and 183: the update is dated only to its quarter) at the update of "
+        "Q2 2020/21 (ends 30 Sep 2020), against the original target 2019/20 (ends 31 Mar 2020); revised target "
+        "2020/21 (ends 31 Mar 2021), shown beside the original, not used to measure; status: the council's own "
+        "ratings.")
     assert more is None
     assert sv.overdue_heading(d) == "## Open and overdue: 5 recommendations"
 
@@ -172,7 +173,8 @@ def test_finance_core_element_has_1_measurable_of_18_open_183_days():
     assert metrics(sv.delivery_metrics(delivery(ALL, f"core:{FINANCE}"))) == {
         "Measurable": "1 of 18", "Completed on time": "0", "Completed late": "0", "Open and overdue": "1",
         "Median days overdue": "183"}
-    assert metrics(sv.delivery_metrics(delivery(ALL, "topic:finance")))["Measurable"] == "2 of 27"
+    # Fylde's 9 placeholders no longer carry the tagger's finance topic: 18 recommendations raise it
+    assert metrics(sv.delivery_metrics(delivery(ALL, "topic:finance")))["Measurable"] == "2 of 18"
 
 
 def test_dot_plot_of_8_measurable_is_a_set_of_cases_with_a_headline_counting_them():
@@ -211,7 +213,7 @@ def test_range_chart_and_table_list_all_17_recommendations_with_a_dated_target()
     assert crd3[["Original target", "Revised target", "First reported complete", "Latest update", "Slippage",
                  "Latest status", "Target as written", "Slippage (days)"]].tolist() == [
         "2019/20 (ends 31 Mar 2020)", "2020/21 (ends 31 Mar 2021)", "–", "Q2 2020/21 (ends 30 Sep 2020)",
-        "Open, 183 days past its original target", "🔄 In progress (self-reported)", "2019/20", 183]
+        "Open, 183 days past its original target", "🔄 In progress (council's own rating)", "2019/20", 183]
     crd1 = table[table["No."] == "CRD1"].iloc[0]
     assert (crd1["First reported complete"], crd1["Slippage"], crd1["Slippage (days)"]) == (
         "31 Mar 2020", "Completed on time", 0)
@@ -236,7 +238,7 @@ def test_overdue_table_gives_stroud_5_rows_with_the_councils_own_words_and_a_lin
     assert caption is None
     assert list(table["No."]) == ["CRD3", "CRD4", "CRD6", "CRD7", "CRD8"]
     assert set(table["Days past original target"]) == {183}
-    assert set(table["Status (council's words)"]) == {"🔄 In progress (self-reported): “rolled forward to 2020/21”"}
+    assert set(table["Status (council's words)"]) == {"🔄 In progress (council's own rating): “rolled forward to 2020/21”"}
     assert set(table["Revised target"]) == {"2020/21 (ends 31 Mar 2021)"}
     assert set(table["Council page"]) == {"council?council=stroud&challenge=2019-03"}
 
@@ -252,16 +254,21 @@ def test_capped_overdue_lists_1_group_line_and_3_of_5_rows(tiny_limits):
 # ---------------------------------------------------------------- process timeliness
 
 
-def test_timeliness_metrics_give_median_days_and_the_share_within_each_norm():
+def test_timeliness_metrics_give_median_days_and_how_many_met_each_norm_as_exactly_as_the_dates_allow():
     t = sv.timeliness(run_query, ALL, None)
     assert [(m.label, m.value, m.caption) for m in sv.timeliness_metrics(t)] == [
-        ("Days to report", "68", "67% within 3 months (4 of 6); 4 approximate"),
-        ("Days to action plan", "121", "100% within 5 months (3 of 3); 2 approximate"),
-        ("Days to progress review", "324", "40% within 10 months (4 of 10); 8 approximate"),
-        ("Days to review report", "463", "40% within 12 months (2 of 5); 5 approximate"),
+        # only Cheshire East's report date is a final-report publication; 5 others are committee or news dates
+        ("Days to report", "128",
+         "0 of 1 within 3 months; median between 98 and 128 days; 5 dated another way (not judged)"),
+        ("Days to action plan", "121", "2–3 of 3 within 5 months; 1 undecidable (coarse dates)"),
+        # Babergh and Mid Suffolk's joint review once: 9 progress reviews, not 10
+        ("Days to progress review", "340",
+         "2–3 of 9 within 10 months; median between 313 and 340 days; 1 undecidable (coarse dates)"),
+        ("Days to review report", "557", "1 of 2 within 12 months; median between 527 and 572 days"),
     ]
-    assert sv.timeliness_metrics(t)[0].help == ("Feedback report published: median days from the on-site visit, "
-                                                "over 6 challenges with both dates.")
+    assert sv.timeliness_metrics(t)[0].help.startswith(
+        "Feedback report published: median days from the on-site visit over 1 challenge (final-report "
+        "publication dates only; a joint challenge once).")
     assert t.as_of == pd.Timestamp("2026-03-31")
 
 
@@ -269,16 +276,21 @@ def test_no_timeliness_when_no_challenge_matches_the_filters():
     assert sv.timeliness(run_query, {**ALL, "year_from": 1990, "year_to": 1991}, None) is None
 
 
-def test_report_dots_star_stroud_at_51_and_72_days():
+def test_report_dots_star_stroud_at_51_and_72_days_shown_but_not_judged_as_committee_dates():
     t = sv.timeliness(run_query, ALL, "stroud")
     chart = sv.timeliness_chart(run_query, t, "report", "stroud", "Stroud District Council")
-    assert chart.title == ("Feedback report published: 67% of 6 challenges met the 3-month norm; median 68 days "
-                           "after the visit")
-    assert chart.note.endswith("so their days are approximate. ★ Stroud District Council: 2019-03 – 51 days; "
+    assert chart.title == ("Feedback report published: 0 of 1 challenge met the 3-month norm; median 128 days "
+                           "(between 98 and 128) after the visit")
+    assert chart.note.endswith("shown but not judged. ★ Stroud District Council: 2019-03 – 51 days; "
                                "2022-03 – 72 days")
     assert chart.alt.startswith("Dot chart: one dot per challenge, on-site date across")
     assert sorted(chart.data["Days"]) == [51, 62, 65, 72, 92, 128]
-    assert chart.data.loc[chart.data["Days"] > 91, "Met the norm"].tolist() == ["No", "No"]
+    rows = chart.data.set_index("Days")
+    assert rows.loc[51, "Date is"] == "first committee date" and rows.loc[51, "Verdict"].startswith("Not judged")
+    assert (rows.loc[128, "Verdict"], rows.loc[128, "Earliest possible"], rows.loc[128, "Latest possible"]) == (
+        "Missed the norm", 98, 128)
+    assert [trace.name for trace in chart.fig.data] == [
+        "Missed the norm (approximate date)", "Not judged: another kind of date", "Stroud District Council"]
     star = [trace for trace in chart.fig.data if trace.name == "Stroud District Council"][0]
     assert sorted(star.y) == [51, 72]
 
@@ -286,7 +298,7 @@ def test_report_dots_star_stroud_at_51_and_72_days():
 def test_progress_review_dots_say_stroud_has_no_date_for_it():
     t = sv.timeliness(run_query, ALL, "stroud")
     chart = sv.timeliness_chart(run_query, t, "progress_review", "stroud", "Stroud District Council")
-    assert len(chart.data) == 10
+    assert len(chart.data) == 9  # the joint review once
     assert chart.note.endswith(" Stroud District Council has no recorded date for this milestone.")
 
 
@@ -299,60 +311,70 @@ def test_capped_report_dots_are_a_sample_keeping_the_starred_council(tiny_limits
     assert chart.data["Council"].tolist().count("Stroud District Council") == 2
 
 
-def test_progress_review_by_year_is_highest_in_2022_and_lowest_in_2024():
+def test_progress_review_by_year_ranks_no_group_under_10_and_gives_counts_as_ranges():
     t = sv.timeliness(run_query, ALL, None)
     chart = sv.on_time_chart(run_query, t, "progress_review", "year")
-    assert chart.title == ("Progress review on site within 10 months: highest 2022 (100%, 3 of 3), lowest 2024 "
-                           "(25%, 1 of 4)")
+    assert chart.title == "Progress review on site: share meeting the 10-month norm by on-site year"
     assert chart.data.to_dict("list") == {
-        "On-site year": [2021, 2022, 2023, 2024], "Challenges with the date": [1, 3, 2, 4],
-        "Met the norm": [0, 3, 0, 1], "Share met the norm": [0.0, 1.0, 0.0, 0.25],
-        "Median days": [366.0, 293.0, 523.5, 390.5], "Approximate figures": [1, 3, 1, 3]}
+        "On-site year": [2021, 2022, 2023, 2024], "Challenges judged": [1, 2, 2, 4], "Met the norm": [0, 1, 0, 1],
+        "Missed": [1, 0, 2, 3], "Undecidable": [0, 1, 0, 0], "Share met": ["0 of 1", "1–2 of 2", "0 of 2", "1 of 4"],
+        "95% interval": ["", "", "", ""],
+        "Median days": ["366 days (between 366 and 395)", "292 days (between 277 and 307)",
+                        "524 days (between 524 and 538)", "390 days (between 377 and 390)"],
+        "Rest on a coarse date": [1, 2, 1, 3]}
     # the data run to March 2026: every 2024 challenge has passed its 10-month window, so no year is left out
-    assert chart.note == ("Highest and lowest are over groups with 3 or more challenges with the date. A milestone "
-                          "that has not happened (or was not recorded) is not in the denominator.")
+    assert chart.note == (
+        "Highest and lowest are over groups with 10 or more challenges judged. A milestone that has not happened "
+        "(or was not recorded) is not in the denominator; a whisker reaches the share that may have met the norm "
+        "where a date is coarse. 4 groups with fewer than 10 challenges are shown as counts only (hollow bars) and "
+        "not ranked.")
 
 
-def test_progress_review_by_council_type_names_no_extremes_with_one_group_of_3_or_more():
+def test_progress_review_by_council_type_names_no_extremes_when_every_group_is_under_10():
     chart = sv.on_time_chart(run_query, sv.timeliness(run_query, ALL, None), "progress_review", "council_type")
     assert chart.title == "Progress review on site: share meeting the 10-month norm by council type"
-    assert dict(zip(chart.data["Council type"], chart.data["Challenges with the date"])) == {
-        "district": 6, "london_borough": 1, "metropolitan": 1, "unitary": 2}
+    assert dict(zip(chart.data["Council type"], chart.data["Challenges judged"])) == {
+        "District": 5, "London borough": 1, "Metropolitan borough": 1, "Unitary": 2}
+    assert chart.data["Share met"].tolist() == ["2–3 of 5", "0 of 1", "0 of 1", "0 of 2"]
 
 
 # ---------------------------------------------------------------- council ratings and progress reviews
 
 
-def test_peers_disagreed_on_2_of_11_progress_review_comments_both_tower_hamlets():
+def test_peers_disputed_2_of_17_progress_review_comments_both_tower_hamlets():
     f = sv.findings(run_query, ALL)
-    assert (f.n_findings, f.n_disagree) == (11, 2)
-    assert sv.findings_heading(f) == ("## Peers disagreed with the council's own rating on 2 of the 11 "
+    assert (f.n_findings, f.n_disagree) == (17, 2)
+    assert sv.findings_heading(f) == ("## Peers disputed the council's own rating on 2 of the 17 "
                                       "recommendations a progress review commented on")
     cards = sv.disagreement_cards(f)
     assert len(cards) == 2
     assert cards[0].startswith("**London Borough of Tower Hamlets (2023-09) · recommendation 4**: ")
-    assert "- **Council's own rating (self-assessed):** 🟠 Amber\n- **Progress review (Oct 2025):** " in cards[0]
+    assert ("- **Council's own rating:** 🟠 Amber\n- **Peer team's view (Oct 2025):** Peers saw only limited "
+            "progress and treated the amber self\\-rating as an instance of optimism bias") in cards[0]
     assert cards[0].endswith("](https://londonlocal.news/stories/5329)")
-    assert "recommendation 11**" in cards[1] and "(self-assessed):** 🟢 Green" in cards[1]
+    assert "recommendation 11**" in cards[1] and "own rating:** 🟢 Green" in cards[1]
     assert sv.more_disagreements_caption(f) is None
-    assert sv.findings_table_heading(f) == "All 11 progress-review comments on individual recommendations"
+    assert sv.findings_table_heading(f) == "All 17 progress-review comments on individual recommendations"
     assert sv.findings_shown_caption(f) is None
     table = sv.findings_table(f)
-    assert table["Council"].value_counts().to_dict() == {"Fylde Council": 9, "London Borough of Tower Hamlets": 2}
-    assert table["Peers disagreed"].tolist() == ["⚠️ Yes (per the note)"] * 2 + ["No"] * 9  # disagreements first
-    assert table["Council's own rating"].value_counts().to_dict() == {"🟢 Green": 7, "🟠 Amber": 4}
-    assert table["As of"].tolist() == ["Oct 2025"] * 2 + ["9 Jan 2026"] * 9
+    assert table["Council"].value_counts().to_dict() == {
+        "Fylde Council": 9, "London Borough of Tower Hamlets": 3, "Castle Point Borough Council": 3,
+        "Colchester Borough Council (now Colchester City Council)": 2}
+    assert table["Peers disputed the rating"].tolist() == ["⚠️ Yes"] * 2 + ["No"] * 15  # disputes first
+    # Fylde's 9 RAGs are the council's own, quoted by its progress review; 6 findings are the peer team's
+    assert table["Whose rating"].value_counts().to_dict() == {"Council's own rating": 11, "Peer team's finding": 6}
+    assert table["Rating"].value_counts().to_dict() == {"🟢 Green": 7, "🟠 Amber": 4, "–": 5, "✅ Complete": 1}
 
 
-def test_capped_findings_write_1_card_and_list_3_of_11(tiny_limits):
+def test_capped_findings_write_1_card_and_list_3_of_17(tiny_limits):
     f = sv.findings(run_query, ALL)
     assert len(sv.disagreement_cards(f)) == 1
-    assert sv.more_disagreements_caption(f) == ("…and 1 more disagreements: see the table below, or narrow the "
+    assert sv.more_disagreements_caption(f) == ("…and 1 more dispute: see the table below, or narrow the "
                                                 "selection with the filters or a council.")
-    assert sv.findings_table_heading(f) == "3 of the 11 progress-review comments on individual recommendations"
+    assert sv.findings_table_heading(f) == "3 of the 17 progress-review comments on individual recommendations"
     assert len(sv.findings_table(f)) == 3
     assert sv.findings_shown_caption(f).startswith(
-        "Showing the 3 listed first (disagreements first, then by council) of 11 progress-review comments")
+        "Showing the 3 listed first (disputes first, then by council) of 17 progress-review comments")
 
 
 def test_no_findings_for_a_council_no_progress_review_commented_on():

@@ -14,6 +14,7 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis.style import OKABE_ITO, base_layout
 from peer_challenges.domain.norms import PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
@@ -132,20 +133,26 @@ def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go
         median = float(data["days_to_progress_review"].median()) if len(data) else None
     if data.empty or weights.sum() == 0:
         return base_layout(fig, "No challenge matching these filters has a progress-review date", legend=False)
-    within_mask = data["within_norm"].fillna(False).astype(bool)
-    n, within = int(weights.sum()), int(weights[within_mask].sum())
+    if "verdict" in data:
+        verdict = data["verdict"].fillna("missed")
+    else:
+        verdict = data["within_norm"].fillna(False).astype(bool).map({True: "met", False: "missed"})
+    n, within = int(weights.sum()), int(weights[verdict == "met"].sum())
+    undecidable = int(weights[verdict == "undecidable"].sum())
     median = float(median)
-    title = (f"{within} of {n} progress reviews came within about 10 months of the on-site visit; "
+    count = f"{within}" if not undecidable else f"{within}–{within + undecidable}"
+    title = (f"{count} of {n} progress reviews came within about 10 months of the on-site visit; "
              f"the median wait was {median:.0f} days (about {median / (365.25 / 12):.0f} months)")
     start = BIN_DAYS * math.floor(float(data["days_to_progress_review"].min()) / BIN_DAYS)
-    for flag, name, colour, pattern in ((True, "Within about 10 months", OKABE_ITO["bluish_green"], ""),
-                                        (False, "Later than 10 months", OKABE_ITO["vermillion"], "/")):
-        part = data[within_mask == flag]
+    for flag, name, colour, pattern in (("met", "Within about 10 months", OKABE_ITO["bluish_green"], ""),
+                                        ("undecidable", "Undecidable (month-only date)", OKABE_ITO["grey"], "."),
+                                        ("missed", "Later than 10 months", OKABE_ITO["vermillion"], "/")):
+        part = data[verdict == flag]
         if part.empty:
             continue
         fig.add_histogram(
-            x=part["days_to_progress_review"], y=weights[within_mask == flag], histfunc="sum",
-            name=f"{name} ({int(weights[within_mask == flag].sum())})",
+            x=part["days_to_progress_review"], y=weights[verdict == flag], histfunc="sum",
+            name=f"{name} ({int(weights[verdict == flag].sum())})",
             xbins={"start": start, "size": BIN_DAYS}, marker={"color": colour, "pattern": {"shape": pattern, "fillmode": "overlay", "fgcolor": "#ffffff"}},
             hovertemplate="%{x} days: %{y} reviews<extra>" + name + "</extra>",
         )
@@ -256,17 +263,22 @@ def comparison_completion(df: pd.DataFrame) -> go.Figure:
     this = df[df["is_this"]].iloc[0] if df["is_this"].any() else None
     everyone = df.iloc[-1]
     denominators = (df["recommendations_with_status"].fillna(0) - df["superseded"].fillna(0)).astype(int)
+    def share_text(row, n):  # under 10 records a share is "k of n", never a bare percentage (DESIGN)
+        k = int(round(row["completion_share"] * n))
+        return f"{k} of {n}" if n < SMALL else f"{_pct(row['completion_share'])} of {n}"
+
     if this is not None and pd.notna(this["completion_share"]):
-        title = (f"{_pct(this['completion_share'])} of this challenge's recommendations with a reported status "
+        n_this = int(denominators[df["is_this"]].iloc[0])
+        title = (f"{share_text(this, n_this)} of this challenge's recommendations with a reported status "
                  f"are complete")
         if pd.notna(everyone["completion_share"]):
-            title += f", against {_pct(everyone['completion_share'])} across all councils"
+            title += f", against {share_text(everyone, int(denominators.iloc[-1]))} across all councils"
     elif pd.notna(everyone["completion_share"]):
         title = (f"No status is reported for this challenge; across all councils {_pct(everyone['completion_share'])} "
                  f"of {int(denominators.iloc[-1])} recommendations with a status are complete")
     else:
         title = "No recommendation in these groups has a reported status"
-    text = [("no status reported" if pd.isna(s) else f"{_pct(s)} of {n}")
+    text = [("no status reported" if pd.isna(s) else f"{int(round(s * n))} of {n}" if n < SMALL else f"{_pct(s)} of {n}")
             for s, n in zip(df["completion_share"], denominators)]
     share_max = float(df["completion_share"].fillna(0).max()) * 100
     return _comparison_bars(df, df["completion_share"] * 100, text, title,

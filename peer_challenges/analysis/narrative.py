@@ -16,7 +16,7 @@ import pandas as pd
 
 from peer_challenges.domain import norms, taxonomy
 from peer_challenges.domain.dates import period_label
-from peer_challenges.domain.vocab import SLIPPAGE_BUCKETS
+from peer_challenges.domain.vocab import REVIEW_KIND_WORDS, SLIPPAGE_BUCKETS
 
 # a council's timeline: the visit, then each milestone with its LGA norm (domain.norms)
 MILESTONES = ((norms.ONSITE_COLUMN, norms.ONSITE_LABEL, 0),
@@ -47,6 +47,12 @@ RECORD_FLAG_LABELS = {
     "heading_or_group": "Heading or group of recommendations",
     "inferred": "Inferred from the text (not stated as a recommendation)",
     "focus_area": "Council-requested focus area",
+    "placeholder": "Placeholder (the wording is not recorded)",
+}
+RECORD_KIND_LABELS = {
+    "recommendation": "Recommendation", "inferred": "Recommendation inferred from the text",
+    "placeholder": "Placeholder: says a recommendation exists, wording not recorded",
+    "heading_or_group": "Heading or group over recommendations", "focus_area": "Council-requested focus area",
 }
 SOURCE_KIND_LABELS = {
     "lga_feedback_report": "LGA feedback report", "lga_progress_review": "LGA progress review",
@@ -347,9 +353,23 @@ def summary_paragraph(council_name: str, challenge: Mapping, recommendations: pd
         latest = snapshots.sort_values("as_of", na_position="first").iloc[-1]
         sentences.append(snapshot_sentence(latest.to_dict()))
 
+    partners = [x for x in (challenge.get("joint_with") if challenge.get("joint_with") is not None else []) if x]
+    if len(partners):
+        names = _join([partner_name(x) for x in partners])
+        sentences.append(f"It was a joint challenge with {names}: one visit and one report, counted once in "
+                         "figures across councils.")
+
     onsite = _date(challenge.get("onsite_start"))
     review = _date(challenge.get("progress_review_onsite"))
-    if review:
+    kind = challenge.get("progress_review_kind")
+    if review and isinstance(kind, str) and kind != "progress_review":
+        precision = _precision(challenge.get("progress_review_onsite_precision"))
+        when = f"on {period_label(review, precision)}" if precision in (None, "day") else \
+            f"in {period_label(review, precision)}"
+        sentences.append(f"The peers returned for a {REVIEW_KIND_WORDS.get(kind, kind)} {when}; it is not the "
+                         "progress review the LGA norm describes, so it is not counted as one.")
+        review = None
+    elif review:
         precision = _precision(challenge.get("progress_review_onsite_precision"))
         when = f"on {period_label(review, precision)}" if precision in (None, "day") else \
             f"in {period_label(review, precision)}"
@@ -358,6 +378,37 @@ def summary_paragraph(council_name: str, challenge: Mapping, recommendations: pd
                  if onsite else "")
         sentences.append(f"The peers returned for a progress review {when}{after} "
                          "(the LGA norm is about 10 months).")
-    else:
+    elif not (isinstance(kind, str) and kind != "progress_review" and _date(challenge.get("progress_review_onsite"))):
         sentences.append("No progress-review visit is recorded.")
+    visit = visit_sentence(challenge)
+    if visit:
+        sentences.append(visit)
     return " ".join(sentences)
+
+
+def partner_name(council_id: str) -> str:
+    """A partner council's name from its id, for a sentence ('mid-suffolk' -> 'Mid Suffolk')."""
+    small = {"and", "of", "upon", "on", "the", "in", "with", "under"}
+    words = str(council_id).replace("-", " ").split()
+    return " ".join(w if w in small and i else w.capitalize() for i, w in enumerate(words))
+
+
+def count_words(n, lower_bound) -> str:
+    """'over 145' where the report says 'more than 145', else '145'."""
+    return f"{'over ' if lower_bound is True or lower_bound == 1 else ''}{int(n):,}"
+
+
+def visit_sentence(challenge: Mapping) -> str | None:
+    """'The peer team of 5 met over 90 people in over 38 meetings.' from the challenge's counts (None when
+    the report gives none). A count the report gives as 'more than N' reads 'over N'."""
+    people, meetings, team = (as_int(challenge.get(k)) for k in ("people_met", "meetings_held", "peer_team_size"))
+    if people is None and meetings is None:
+        return None
+    who = f"The peer team of {team}" if team else "The peer team"
+    parts = []
+    if people is not None:
+        parts.append(f"met {count_words(people, challenge.get('people_met_lower_bound'))} people")
+    if meetings is not None:
+        parts.append(f"{'in' if parts else 'held'} {count_words(meetings, challenge.get('meetings_held_lower_bound'))} "
+                     f"meeting{'s' if meetings != 1 else ''}")
+    return f"{who} {' '.join(parts)}."

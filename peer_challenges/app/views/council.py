@@ -121,6 +121,28 @@ def load(query: Query, challenge_id: str) -> ChallengeData:
 # ---------------------------------------------------------------- metrics
 
 
+def kinds_note(recs: pd.DataFrame) -> str:
+    """'Of these, 18 are headings (standing for 18 recommendations).' for records that are not one
+    recommendation with its own wording ('' when every record is one)."""
+    if "record_kind" not in recs or recs.empty:
+        return ""
+    other = recs[~recs["record_kind"].isin(["recommendation", "inferred"])]
+    if other.empty:
+        return ""
+    words = {"placeholder": ("placeholder", "placeholders"), "heading_or_group": ("heading", "headings"),
+             "focus_area": ("focus area", "focus areas")}
+    parts = []
+    for kind, rows in other.groupby("record_kind"):
+        one, many = words.get(kind, (kind, kind))
+        k = len(rows)
+        part = f"{k} {one if k == 1 else many}"
+        stands = rows["stands_for"].dropna()
+        if len(stands):
+            part += f" (standing for {int(stands.sum())} recommendation{'s' if int(stands.sum()) != 1 else ''})"
+        parts.append(part)
+    return "Of these, " + " and ".join(parts) + "; theme counts across councils leave them out."
+
+
 def overdue_known(recs: pd.DataFrame) -> bool:
     """Whether 'overdue' can be counted: some open recommendation has a target and a dated update (its bucket
     is open_overdue or open_not_due), or none is open."""
@@ -139,10 +161,12 @@ def metrics(recs: pd.DataFrame, challenge: Mapping) -> list[Metric]:
     slip = recs["slippage_days"].dropna()
     total = narrative.as_int(challenge.get("recommendations_total"))
     return [
-        Metric("Recommendations", n, "Recommendations recorded here for this challenge.",
-               narrative.coverage_note(n, total)),
+        Metric("Recommendations", n, "Recommendations recorded here for this challenge (every record: headings "
+               "and placeholders are said apart below the figure).",
+               " ".join(x for x in (narrative.coverage_note(n, total), kinds_note(recs)) if x)),
         Metric("Complete", complete if has_status else NOT_REPORTED,
-               "Latest status 'complete'. Self-reported unless a progress review assessed it."),
+               "Latest status 'complete'. Each status says whose rating it is (the council's own or the peer "
+               "team's finding): see 'Assessed by' in the table."),
         Metric("In progress", in_progress if has_status else NOT_REPORTED, "Latest status 'in progress'."),
         Metric("Overdue", (overdue if overdue_known(recs) else "not known") if has_status else NOT_REPORTED,
                "Still open after the ORIGINAL target date, at the latest dated update. 'Not known' when the "
@@ -242,14 +266,17 @@ def recommendations_table(recs: pd.DataFrame) -> pd.DataFrame:
                            for d, p in zip(recs["revised_target"], recs["revised_target_precision"])],
         "Status as of": [date_label(d, p) if not narrative.missing(s) else ""
                          for d, p, s in zip(recs["latest_as_of"], recs["latest_as_of_precision"], recs["latest_status"])],
-        "Assessed by": [ASSESSED_LABELS.get(a, "") if not narrative.missing(s) else ""
-                        for a, s in zip(recs["latest_assessed_by"].fillna("council"), recs["latest_status"])],
+        "Assessed by": [ASSESSED_LABELS.get(a, ASSESSED_LABELS["unknown"]) if not narrative.missing(s) else ""
+                        for a, s in zip(recs["latest_assessed_by"].fillna("unknown"), recs["latest_status"])],
+        "Peer team's view": recs["latest_peer_view"].fillna("") if "latest_peer_view" in recs else "",
         "Slippage (days)": recs["slippage_days"],
         "Core theme": recs["core_theme"].fillna("not assigned"),
         "Topics": [[] if t is None or isinstance(t, float) else [narrative.topic_label(x) for x in t]
                    for t in recs["topics"]],
         "Accountable / responsible": [_who(a, r) for a, r in zip(recs["accountable"], recs["responsible"])],
         "Record": [RECORD_FLAG_LABELS.get(None if narrative.missing(f) else f, f) for f in recs["record_flag"]],
+        "Record kind": [narrative.RECORD_KIND_LABELS.get(k, k) for k in recs["record_kind"]]
+        if "record_kind" in recs else "",
     })
 
 
@@ -266,6 +293,7 @@ def update_rows(updates: pd.DataFrame) -> dict[str, list[dict]]:
             "Revised target": date_label(u["revised_target"], u["revised_target_precision"])
             if not narrative.missing(u["revised_target"]) else "—",
             "Assessed by": ASSESSED_LABELS.get(u["assessed_by"], "") if isinstance(u["assessed_by"], str) else "",
+            "Peer team's view": u["peer_view"] if isinstance(u.get("peer_view"), str) else "",
             "Note": u["note"] if isinstance(u["note"], str) else "",
             "source_title": u["source_title"], "source_url": u["source_url"],
         })

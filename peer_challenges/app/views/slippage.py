@@ -16,7 +16,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from peer_challenges.analysis import timeliness_charts as tc
 from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.analysis.stats import SMALL
+from peer_challenges.analysis import narrative
 from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
@@ -207,15 +210,21 @@ def overdue_groups(query: Query, rec_params: dict) -> tuple[str, str | None]:
         revised = (f"; revised target {dated(g.revised_target, g.revised_target_precision)}, shown beside the "
                    "original, not used to measure" if g.revised_targets == 1 else "")
         k = int(g.recommendations)
+        days = f"**{int(g.slippage_days)} days**"
+        if not missing(g.slippage_days_min) and int(g.slippage_days_min) != int(g.slippage_days_max):
+            days += (f" (between {max(int(g.slippage_days_min), 0)} and {int(g.slippage_days_max)}: the update is "
+                     f"dated only to its {g.latest_as_of_precision})")
+        who = narrative.who_assessed(["council"] * int(g.by_council) + ["peer_team"] * int(g.by_peer_team)
+                                     + ["unknown"] * int(g.by_unknown))
         lines.append(
             f"- **{escape_markdown(g.council_name)} ({g.challenge_month})**: {k} recommendation{plural_s(k)} "
-            f"({escape_markdown(g.numbers)}) open and overdue by **{int(g.slippage_days)} days** at the update of "
+            f"({escape_markdown(g.numbers)}) open and overdue by {days} at the update of "
             f"{dated(g.latest_as_of, g.latest_as_of_precision)}, against the original target "
-            f"{dated(g.target_date, g.target_precision)}{revised}."
+            f"{dated(g.target_date, g.target_precision)}{revised}; status: {who}."
         )
     n_groups = int(groups["groups"].iloc[0]) if len(groups) else 0
     more = f"…and {n_groups - len(lines):,} more groups: see the table below." if n_groups > len(lines) else None
-    return "**Open and overdue** (self-reported status at the latest update)\n" + "\n".join(lines), more
+    return "**Open and overdue** (status at the latest update, with whose rating it is)\n" + "\n".join(lines), more
 
 
 def strip_chart(query: Query, rec_params: dict, d: Delivery, group_by: str) -> Chart:
@@ -353,47 +362,73 @@ class Timeliness:
         return None if pd.isna(value) else pd.Timestamp(value)
 
 
-def timeliness(query: Query, filter_params: dict, council: str | None) -> Timeliness | None:
-    """None when no challenge matches."""
-    params = {**filter_params, "council_id": council}
+def timeliness(query: Query, filter_params: dict, council: str | None, *,
+               exclude_pandemic: bool = False) -> Timeliness | None:
+    """None when no challenge matches. exclude_pandemic leaves out processes the pandemic delayed."""
+    params = {**filter_params, "council_id": council, "exclude_pandemic": exclude_pandemic}
     overall = query("slippage__timeliness_summary", **params, by=None)
     if overall.empty or int(overall["challenges"].sum()) == 0:
         return None
-    return Timeliness(params, overall, ac.timeliness_summary_from_sql(overall))
+    return Timeliness(params, overall, tc.timeliness_summary_from_sql(overall))
 
 
 def timeliness_metrics(t: Timeliness) -> list[Metric]:
-    """Per milestone: median days from the on-site visit, with the share within the LGA norm as its caption."""
+    """Per milestone: median days from the on-site visit (the range beside it where dates are coarse), with
+    how many met the LGA norm as its caption, as exactly as the dates allow."""
     out = []
     for key, label, months in ac.MILESTONES:
         row = t.summary[t.summary["milestone"] == key].iloc[0]
         n = int(row["challenges_with_date"])
+        lo, hi = row["median_days_min"], row["median_days_max"]
+        ranged = n and not (pd.isna(lo) or pd.isna(hi)) and int(round(lo)) != int(round(hi))
+        caption = (f"{tc.met_text(int(row['on_time']), int(row['undecidable']), n)} within {months} months"
+                   + (f"; median between {int(round(lo))} and {int(round(hi))} days" if ranged else "")
+                   + (f"; {int(row['undecidable']):,} undecidable (coarse dates)" if row["undecidable"] else ""))
+        if key == "report" and row["other_basis"]:
+            caption += f"; {int(row['other_basis']):,} dated another way (not judged)"
+        judged_on = ("final-report publication dates only" if key == "report" else
+                     "CPC progress reviews only (not later follow-ups or health checks)" if key.startswith("progress")
+                     else "challenges with both dates")
         out.append(Metric(
             f"Days to {SHORT[key]}", f"{int(round(row['median_days']))}" if n else "–",
-            f"{label}: median days from the on-site visit, over {n:,} challenges with both dates.",
-            f"{ac.pct(row['share_on_time'])} within {months} months ({int(row['on_time']):,} of {n:,})"
-            + (f"; {int(row['approximate']):,} approximate" if row["approximate"] else ""),
+            f"{label}: median days from the on-site visit over {n:,} challenge{plural_s(n)} ({judged_on}; a joint challenge "
+            "once). Where a date is known only to its month, quarter or year the days are a range; a verdict that "
+            "could go either way is counted as undecidable, not guessed.", caption,
         ))
     return out
+
+
+BASIS_WORDS = {"lga_publication": "final report published", "committee": "first committee date",
+               "council_news": "council news item", "received": "date received", "feedback_letter": "feedback letter",
+               "draft": "draft report"}
 
 
 def timeliness_chart(query: Query, t: Timeliness, milestone: str, council: str | None = None,
                      council_name: str | None = None) -> Chart:
     """One dot per challenge (a fixed random sample of limit('timeliness_points'), with every one of the
-    starred council's), days to ``milestone``; its data and a note naming the starred council's days."""
+    starred council's), days to ``milestone`` with their possible range; its data and a note naming the
+    starred council's days."""
     col = f"days_to_{milestone}"
     shown = query("slippage__timeliness_points", **t.params, milestone=milestone, limit=limit("timeliness_points"))
-    shown = shown.rename(columns={"days": col, "on_time": f"{milestone}_on_time"})
-    n_dated = t.n_dated(milestone)
-    fig = ac.timeliness_dots(shown, milestone, ac.timeliness_headline(t.summary, milestone),
+    shown = shown.rename(columns={"days": col, "days_min": f"{col}_min", "days_max": f"{col}_max",
+                                  "on_time": f"{milestone}_on_time"})
+    n_dated = int(shown["total"].iloc[0]) if len(shown) else 0
+    fig = tc.timeliness_dots(shown, milestone, tc.timeliness_headline(t.summary, milestone),
                              highlight=council, highlight_name=council_name if council else None)
     data = pd.DataFrame({
         "Council": shown["council_name"], "On site": shown["challenge_month"],
-        "Days": shown[col], "Met the norm": shown[f"{milestone}_on_time"].map({True: "Yes", False: "No"}),
-        "Approximate": shown["approximate"].map({True: "Yes (month-precision date)", False: "No"}),
+        "Days": shown[col], "Earliest possible": shown[f"{col}_min"], "Latest possible": shown[f"{col}_max"],
+        "Verdict": shown["verdict"].map(tc.verdict_words) if len(shown) else [],
+        "Date is": shown["basis"].map(lambda b: BASIS_WORDS.get(b, "basis not stated") if isinstance(b, str)
+                                      else ("basis not stated" if milestone in tc.JUDGED_BASIS else "")),
+        "Approximate": shown["approximate"].map({True: "Yes (coarse date)", False: "No"}),
+        "Pandemic-delayed": shown["pandemic_delayed"].map({True: "Yes", False: "No"}),
     })
-    note = ("Hollow marks rest on a date known only to the month (stored as the month's last day), so their days "
-            "are approximate.")
+    note = ("Hollow marks rest on a date known only to its month, quarter or year (stored as the period's last day); "
+            "the whisker spans the days it could be. Diamonds could have met or missed the norm.")
+    if milestone in tc.JUDGED_BASIS:
+        note += (" Only the final report's publication date is judged against the norm; squares are dates of "
+                 "another kind (a first committee date, a news item), shown but not judged.")
     sampled = len(shown) < n_dated
     if sampled:
         note = (f"The dots and the table are a fixed random sample of {len(shown):,} of the {n_dated:,} challenges "
@@ -405,41 +440,39 @@ def timeliness_chart(query: Query, t: Timeliness, milestone: str, council: str |
         note += (f" ★ {council_name}: {days}" if len(mine)
                  else f" {council_name} has no recorded date for this milestone.")
     alt = ("Dot chart: one dot per challenge" + (" in the sample" if sampled else "")
-           + ", on-site date across, days to the milestone up; a dashed line "
-           "marks the LGA norm; dots meeting it are circles, dots missing it triangles.")
+           + ", on-site date across, days to the milestone up, a whisker for the possible range; a dashed line "
+           "marks the LGA norm; dots meeting it are circles, missing it triangles, undecidable diamonds, not "
+           "judged squares; an x marks a pandemic-delayed process.")
     return Chart(fig, alt, data, note)
 
 
 def on_time_chart(query: Query, t: Timeliness, milestone: str, compare: str) -> Chart:
     """The share of challenges meeting ``milestone``'s norm by on-site year, region or council type; the
-    headline names the highest and lowest of the groups with 3 or more challenges with the date, leaving out
-    years whose norm window has not yet closed for every challenge."""
+    headline names the highest and lowest of the groups with 10 or more challenges judged (stats.SMALL),
+    leaving out years whose norm window has not yet closed for every challenge."""
     by_wide = query("slippage__timeliness_summary", **t.params, by=compare)
-    by_summary = ac.timeliness_summary_from_sql(by_wide, compare)
+    by_summary = tc.timeliness_summary_from_sql(by_wide, compare)
     part = by_summary[(by_summary["milestone"] == milestone) & (by_summary["challenges_with_date"] > 0)]
     as_of = t.as_of
-    still_open = ac.still_open_groups(by_wide, milestone) if compare == "year" and as_of is not None else []
-    solid = part[(part["challenges_with_date"] >= 3) & ~part["group"].isin(still_open)]
+    still_open = tc.still_open_groups(by_wide, milestone) if compare == "year" and as_of is not None else []
+    solid = part[(part["challenges_with_date"] >= SMALL) & ~part["group"].isin(still_open)]
     label = ac.MILESTONE_LABELS[milestone]
     name = lambda g: ac.COUNCIL_TYPE_LABELS.get(g, str(g))  # noqa: E731
     if len(solid) >= 2:
-        title = f"{label} within {ac.MILESTONE_NORMS[milestone]} months: " + ac.extremes_sentence(solid, name)
+        title = f"{label} within {ac.MILESTONE_NORMS[milestone]} months: " + tc.extremes_sentence(solid, name)
     else:
         title = f"{label}: share meeting the {ac.MILESTONE_NORMS[milestone]}-month norm by {COMPARE_BY[compare].lower()}"
-    fig = ac.on_time_bars(by_summary, milestone, title, COMPARE_BY[compare], provisional=still_open)
-    data = part[["group", "challenges_with_date", "on_time", "share_on_time", "median_days", "approximate"]].rename(
-        columns={"group": COMPARE_BY[compare], "challenges_with_date": "Challenges with the date",
-                 "on_time": "Met the norm", "share_on_time": "Share met the norm", "median_days": "Median days",
-                 "approximate": "Approximate figures"})
-    note = ("Highest and lowest are over groups with 3 or more challenges with the date"
+    fig = tc.on_time_bars(by_summary, milestone, title, COMPARE_BY[compare], provisional=still_open)
+    data = tc.summary_table(part, COMPARE_BY[compare])
+    note = (f"Highest and lowest are over groups with {SMALL} or more challenges judged"
             + (f", leaving out {', '.join(map(str, still_open))}: the data runs to "
                f"{as_of:%B %Y}, and some challenges of {'that year' if len(still_open) == 1 else 'those years'} "
                "had not yet reached the end of the norm window, so only the quicker ones are counted so far"
                if still_open else "") + ". A milestone that has not happened (or was not recorded) is not in the "
-            "denominator.")
-    alt = ("Bar chart of the share of challenges meeting the norm in each group; each bar prints the share and "
-           "'on time of challenges with the date'.")
-    return Chart(fig, alt, data, note)
+            "denominator; a whisker reaches the share that may have met the norm where a date is coarse."
+            + tc.small_groups_note(part))
+    return Chart(fig, "Bar chart: share of challenges that met the norm per group, labelled with the counts; "
+                      "hollow bars are groups too small to rank.", data, note)
 
 
 # ---------------------------------------------------------------- council ratings vs progress reviews
@@ -447,8 +480,9 @@ def on_time_chart(query: Query, t: Timeliness, milestone: str, compare: str) -> 
 
 @dataclass
 class Findings:
-    """Progress-review comments on individual recommendations: the first limit('table') (disagreements
-    first, then by council), how many there are in all and how many report a disagreement."""
+    """What progress reviews said about individual recommendations (the peer team's findings, the council's
+    ratings a review quotes, and every rating the peers disputed): the first limit('table') (disputes first,
+    then by council), how many there are in all and how many the peers disputed."""
 
     rows: pd.DataFrame
     n_findings: int
@@ -466,7 +500,7 @@ def findings(query: Query, scope_params: dict) -> Findings | None:
 
 
 def findings_heading(f: Findings) -> str:
-    return (f"## Peers disagreed with the council's own rating on {f.n_disagree:,} of the "
+    return (f"## Peers disputed the council's own rating on {f.n_disagree:,} of the "
             f"{f.n_findings:,} recommendations a progress review commented on")
 
 
@@ -484,8 +518,9 @@ def disagreement_cards(f: Findings) -> list[str]:
             f"**{escape_markdown(r['council_name'])} ({r['challenge_month']}) · recommendation "
             f"{escape_markdown(r['number'] if isinstance(r['number'], str) else '–')}**: "
             f"{escape_markdown(r['title'])}\n\n"
-            f"- **Council's own rating (self-assessed):** {own_rating(r['rag'], r['status'], 'not recorded')}\n"
-            f"- **Progress review ({date_label(r['as_of'], r['as_of_precision'])}):** {escape_markdown(r['note'])}"
+            f"- **Council's own rating:** {own_rating(r['rag'], r['status'], 'not recorded')}\n"
+            f"- **Peer team's view ({date_label(r['as_of'], r['as_of_precision'])}):** "
+            f"{escape_markdown(r['peer_view'] if isinstance(r['peer_view'], str) else r['note'])}"
             + (f"\n- Source: [{escape_markdown(r['source_title'])}]({src})" if src else "")
         )
     return cards
@@ -495,7 +530,8 @@ def more_disagreements_caption(f: Findings) -> str | None:
     shown = len(f.disagreements)
     if f.n_disagree <= shown:
         return None
-    return (f"…and {f.n_disagree - shown:,} more disagreements: see the table below, or narrow the "
+    more = f.n_disagree - shown
+    return (f"…and {more:,} more {'dispute' if more == 1 else 'disputes'}: see the table below, or narrow the "
             "selection with the filters or a council.")
 
 
@@ -512,14 +548,16 @@ def findings_table(f: Findings) -> pd.DataFrame:
         "Challenge": rows["challenge_month"],
         "No.": rows["number"].fillna("–"),
         "Recommendation": rows["title"],
-        "Council's own rating": [own_rating(g, s, "–") for g, s in zip(rows["rag"], rows["status"])],
-        "What the progress review recorded": rows["note"],
-        "Peers disagreed": rows["note_reports_disagreement"].map({True: "⚠️ Yes (per the note)", False: "No"}),
+        "Rating": [own_rating(g, s, "–") for g, s in zip(rows["rag"], rows["status"])],
+        "Whose rating": rows["assessed_by"].map(narrative.ASSESSED_LABELS).fillna(narrative.ASSESSED_LABELS["unknown"]),
+        "Peer team's view (where disputed)": rows["peer_view"].fillna(""),
+        "What the source recorded": rows["note"],
+        "Peers disputed the rating": rows["note_reports_disagreement"].map({True: "⚠️ Yes", False: "No"}),
         "As of": [date_label(v, p) for v, p in zip(rows["as_of"], rows["as_of_precision"])],
         "Source": rows["source_url"],
     })
 
 
 def findings_shown_caption(f: Findings) -> str | None:
-    return ac.shown_of(len(f.rows), f.n_findings, "listed first (disagreements first, then by council)",
+    return ac.shown_of(len(f.rows), f.n_findings, "listed first (disputes first, then by council)",
                        "progress-review comments")

@@ -66,6 +66,7 @@ class Selection:
     n_councils: int
     n_challenges: int         # every challenge in the selection
     pooled: dict              # level -> theme shares over all challenges together
+    left_out: pd.DataFrame | None = None  # themes__left_out: records that are not one recommendation, by kind
 
     @property
     def theme_params(self) -> dict:
@@ -85,12 +86,37 @@ def selection(query: Query, params: dict, taxonomy) -> Selection:
         n_councils=int(totals["councils"].sum()),
         n_challenges=int(coverage["challenges"].sum()) if len(coverage) else 0,
         pooled={level: ac.theme_shares_from_counts(counts, level, None) for level in LEVELS},
+        left_out=query("themes__left_out", **params),
     )
+
+
+KIND_WORDS = {"placeholder": ("placeholder", "placeholders"), "heading_or_group": ("heading", "headings"),
+              "focus_area": ("council-requested focus area", "council-requested focus areas")}
+
+
+def left_out_text(sel: Selection) -> str | None:
+    """'Left out: 18 headings (standing for 18 recommendations) and 9 placeholders at 2 challenges: they are
+    not one recommendation with its own wording, so they carry no theme here.' (None when nothing is.)"""
+    lo = sel.left_out
+    if lo is None or lo.empty:
+        return None
+    parts = []
+    for r in lo.itertuples(index=False):
+        one, many = KIND_WORDS.get(r.record_kind, (r.record_kind, r.record_kind))
+        text = f"{int(r.records):,} {one if r.records == 1 else many}"
+        if r.with_stands_for and r.record_kind != "placeholder":
+            text += f" (standing for {int(r.stands_for):,} recommendations where the source says)"
+        parts.append(text)
+    listing = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    return (f"Left out of every count here: {listing}. They say a recommendation exists or group several, "
+            "without one recommendation's wording, so they are never themed from their own text.")
 
 
 def metrics(sel: Selection) -> list[Metric]:
     return [
-        Metric("Recommendations recorded", f"{sel.n_recs:,}"),
+        Metric("Recommendations recorded", f"{sel.n_recs:,}",
+               "Records that are one recommendation with its own wording; placeholders, headings and focus areas "
+               "are counted apart (see the note under these figures)."),
         Metric("Challenges with recommendations recorded", f"{sel.n_with:,} of {sel.n_challenges:,}",
                "Most challenges in the dataset have dates only. Shares on this page are over the challenges "
                "with at least one recommendation recorded."),
@@ -101,7 +127,8 @@ def metrics(sel: Selection) -> list[Metric]:
 def shares_caption(sel: Selection) -> str:
     return (f"**Read shares as 'of the {sel.n_with:,} challenges with recommendations recorded'**, not of all "
             f"{sel.n_challenges:,} challenges: for the others we hold dates but not the report's recommendations. "
-            "Core elements and topics are mostly curated by hand; see *How tagging works*.")
+            "Core elements and topics are mostly curated by hand; see *How tagging works*."
+            + (" " + left_out_text(sel) if left_out_text(sel) else ""))
 
 
 def no_recommendations_notice(sel: Selection) -> str:
@@ -285,7 +312,7 @@ def load_index(query: Query, taxonomy) -> similar.SimilarityIndex:
     challenges = query("themes__similarity_challenges")
     index = similar.index_from_queries(recs, features, challenges, taxonomy)
     if index is None:  # two wordings with one hash (vanishingly rare): index the full rows instead
-        index = similar.build_index(query("themes__recommendations"), taxonomy)
+        index = similar.build_index(query("themes__recommendations", all_records=True), taxonomy)
     return index
 
 

@@ -1,0 +1,83 @@
+"""The Overview page's headline figures as plain data (no streamlit): each says what it is out of, whose
+statuses it rests on and how exact its dates are (issue 13). Pages draw them with st.metric."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from peer_challenges.analysis.narrative import plural, who_assessed
+from peer_challenges.analysis.stats import share
+from peer_challenges.analysis.timeliness_charts import met_text
+from peer_challenges.app.views.common import Metric
+
+ASSESSED_CHOICES = {"all": "Every status (whoever gave it)", "peer_team": "The peer team's findings only"}
+
+
+def _as_int(v) -> int:
+    return 0 if v is None or pd.isna(v) else int(v)
+
+
+def completion_metric(head, assessed: str = "all") -> Metric:
+    """Share complete at the as-of date: complete ÷ (known − superseded), as "k of n" under 10, else the
+    share with its 95% Wilson interval; whose statuses it rests on."""
+    when = pd.Timestamp(head["completion_as_of"]).date()
+    when_text = "today" if when == dt.date.today() else f"{when.day} {when:%b %Y}"
+    if assessed == "peer_team":
+        k, n = _as_int(head["peer_complete"]), _as_int(head["statuses_by_peer_team"]) - _as_int(head["peer_superseded"])
+        whose = "the peer team's findings only"
+    else:
+        k, n = _as_int(head["complete"]), _as_int(head["recommendations_with_status"]) - _as_int(head["superseded"])
+        whose = who_assessed(["council"] * _as_int(head["statuses_by_council"])
+                             + ["peer_team"] * _as_int(head["statuses_by_peer_team"])
+                             + ["unknown"] * _as_int(head["statuses_by_unknown"]))
+    if n <= 0:
+        return Metric("Share complete", "not known", None,
+                      f"No recommendation in view has a reported status ({whose}) on or before {when_text}.")
+    s = share(k, n)
+    value = f"{k} of {n}" if s.small else f"{s.value:.0%}"
+    caption = (f"{k:,} of {n:,} records with a status on or before {when_text}, less superseded"
+               + ("" if s.small else f"; 95% interval {s.interval_text}")
+               + f" (from {plural(_as_int(head['challenges_with_status']), 'challenge')}). Statuses: {whose}.")
+    return Metric("Share complete", value,
+                  "Complete ÷ (records whose latest status on or before the date is known − superseded). Under 10 "
+                  "records the figure is shown as 'k of n', not a percentage.", caption)
+
+
+def progress_review_metric(head) -> Metric:
+    n = _as_int(head["challenges_with_progress_review"])
+    if not n:
+        return Metric("Median days to review", "not known", None, "No challenge in view has a progress-review date.")
+    lo, hi = head["median_days_to_progress_review_min"], head["median_days_to_progress_review_max"]
+    ranged = not (pd.isna(lo) or pd.isna(hi)) and round(lo) != round(hi)
+    met, und = _as_int(head["progress_reviews_within_norm"]), _as_int(head["progress_reviews_undecidable"])
+    caption = (f"median over {plural(n, 'CPC progress review')} with both dates (a joint one once)"
+               + (f", between {lo:.0f} and {hi:.0f} days given month-only dates" if ranged else "")
+               + f"; {met_text(met, und, n)} within about 10 months"
+               + (f" ({und} undecidable: a date known only to its month)" if und else "") + ".")
+    return Metric("Median days to review", f"{head['median_days_to_progress_review']:.0f}",
+                  "Median days from the start of the on-site visit to the progress review's visit; later "
+                  "follow-ups and health checks are not counted. The LGA norm is about 10 months (about 304 days).",
+                  caption)
+
+
+def recommendations_caption(head) -> str:
+    with_total = _as_int(head["challenges_with_total"])
+    other = _as_int(head["records_other"])
+    text = (f"recorded, from {plural(_as_int(head['challenges_with_recommendations']), 'challenge')}. "
+            f"{plural(with_total, 'challenge')} {'states' if with_total == 1 else 'state'} how many "
+            f"{'it' if with_total == 1 else 'they'} made: {_as_int(head['recommendations_made_stated']):,} in all "
+            "(a joint report once).")
+    if other:
+        text += (f" Not counted: {other:,} placeholders, headings and focus areas"
+                 + (f" (standing for {_as_int(head['records_other_stand_for']):,} recommendations where the source "
+                    "says)" if _as_int(head["records_other_stand_for"]) else "") + ".")
+    return text
+
+
+def challenges_help(head) -> str:
+    extra = _as_int(head["challenge_rows"]) - _as_int(head["challenges"])
+    return ("Corporate peer challenges recorded (a council may have had more than one)."
+            + (f" A joint challenge of several councils (one visit, one report) counts once: {extra} partner "
+               f"record{'s' if extra != 1 else ''} not counted again." if extra else ""))
