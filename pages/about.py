@@ -87,7 +87,10 @@ Unknown dates stay blank — never guessed.
 **Completion.** The share complete at a date (default: today) is *complete ÷ (records whose latest status on or
 before that date is known − superseded)*. Records with no reported status are left out, and every share says how many
 it is out of. **Small numbers stay small:** a share over fewer than 10 records is shown as "k of n", never as a bare
-percentage, and is not ranked; larger shares carry a 95% (Wilson) interval.
+percentage, and is not ranked; larger shares carry a 95% (Wilson) interval. **Completion by age** (Overview) is the
+share reported complete within 6, 12 and 24 months of the on-site visit, estimated with Kaplan–Meier: a recommendation
+still open counts until its latest dated update and is then censored, and the number still followed ("at risk") is
+printed under the curve.
 
 **Count once.** A joint challenge of several councils (one visit, one report) is one challenge in every figure across
 councils, and appears on each partner council's page with the partners named.

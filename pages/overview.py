@@ -103,6 +103,14 @@ with right:
             margin_top=20,
         )
 
+st.header("Completion by age")
+by_age = ov.completion_by_age(ui.query, params)
+if by_age is None:
+    st.caption("No recommendation in view has a status that can be placed in time, so completion by age "
+               "cannot be estimated.")
+else:
+    ui.show_chart(by_age.fig, by_age.alt, by_age.data, note=by_age.note)
+
 bins = ui.query("overview__progress_review_bins", **params, exclude_pandemic=exclude_pandemic)
 table = pd.DataFrame({
     "Days from the on-site visit": [f"{b}–{b + charts.BIN_DAYS - 1}" for b in bins["bin_start"]],

@@ -112,3 +112,23 @@ def completion_by_age(days: Sequence[float], completed: Sequence[bool], ages: Se
             points.append(AgePoint(int(a), float(res.cdf.evaluate(a)),
                                    None if np.isnan(lo) else lo, None if np.isnan(hi) else hi, at_risk, completed_by))
     return points
+
+
+def completion_curve(days: Sequence[float], completed: Sequence[bool]):
+    """The Kaplan–Meier completion curve as steps: a DataFrame of days (0 and each observed completion) with
+    the share complete by then and its 95% interval (log-log; NaN where undefined). Empty when nothing is
+    observed or nothing completed."""
+    import pandas as pd
+
+    t = np.clip(np.asarray(days, dtype=float), 0, None)
+    done = np.asarray(completed, dtype=bool)
+    if not len(t) or not done.any():
+        return pd.DataFrame(columns=["days", "share", "low", "high"])
+    t = np.where(t == 0, 0.5, t)
+    res = stats.ecdf(stats.CensoredData(uncensored=t[done], right=t[~done]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        ci = res.cdf.confidence_interval(confidence_level=0.95, method="log-log")
+    steps = np.concatenate([[0.0], np.unique(t[done]), [float(t.max())]])
+    return pd.DataFrame({"days": steps, "share": res.cdf.evaluate(steps),
+                         "low": ci.low.evaluate(steps), "high": ci.high.evaluate(steps)})

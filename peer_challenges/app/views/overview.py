@@ -7,10 +7,11 @@ import datetime as dt
 
 import pandas as pd
 
+from peer_challenges.analysis import completion_charts as cc
 from peer_challenges.analysis.narrative import plural, who_assessed
 from peer_challenges.analysis.stats import share
 from peer_challenges.analysis.timeliness_charts import met_text
-from peer_challenges.app.views.common import Metric
+from peer_challenges.app.views.common import Chart, Metric, Query
 
 ASSESSED_CHOICES = {"all": "Every status (whoever gave it)", "peer_team": "The peer team's findings only"}
 
@@ -81,3 +82,28 @@ def challenges_help(head) -> str:
     return ("Corporate peer challenges recorded (a council may have had more than one)."
             + (f" A joint challenge of several councils (one visit, one report) counts once: {extra} partner "
                f"record{'s' if extra != 1 else ''} not counted again." if extra else ""))
+
+
+def completion_by_age(query: Query, params: dict) -> Chart | None:
+    """The Kaplan–Meier completion-by-age chart with its table (by on-site year) and a note saying what it
+    rests on; None when no recommendation in view can be placed in time."""
+    rows = query("overview__completion_by_age", **params)
+    if rows.empty:
+        return None
+    n, done = len(rows), int(rows["completed"].sum())
+    points = cc.completion_by_age(rows["days"], rows["completed"], [365])
+    year = cc.age_cell(points[0])
+    title = (f"Within 12 months of the on-site visit: {year.split(';')[0]} of recommendations reported complete"
+             if points[0].share is not None and points[0].at_risk >= 10 else
+             "Share of recommendations reported complete, by months since the on-site visit")
+    whose = who_assessed(rows["latest_assessed_by"])
+    note = (f"Rests on {n:,} recommendations whose latest status can be placed in time ({done:,} reported complete); "
+            "open ones count until their latest dated update and are then censored (Kaplan–Meier), so a share is "
+            "not lowered by recommendations we stopped hearing about. Superseded and undated statuses are left "
+            f"out. Statuses: {whose}. "
+            + (f"{int(rows['approximate'].sum()):,} rest on a date known only to its month, quarter or year. "
+               if rows["approximate"].any() else "")
+            + "Under the axis: how many were still followed (at risk) at each mark.")
+    alt = ("Step chart: the estimated share of recommendations reported complete against days since the on-site "
+           "visit, with a shaded 95% interval; dotted lines at 6, 12 and 24 months, with the number at risk under each.")
+    return Chart(cc.completion_by_age_chart(rows, title), alt, cc.completion_by_age_table(rows), note)
