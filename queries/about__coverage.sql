@@ -12,7 +12,7 @@ SELECT ord, measure, CAST(value AS BIGINT) AS value, note FROM (VALUES
     (10, 'Recorded: council-requested focus areas', (SELECT count(*) FROM recommendations WHERE record_kind = 'focus_area'), 'not recommendations'),
     (11, 'Joint challenges', (SELECT count(*) FROM challenges WHERE report_group <> challenge_id OR challenge_id IN (SELECT report_group FROM challenges WHERE report_group <> challenge_id)), 'partners of one challenge and one report: counted once in cross-council figures'),
     (12, 'Challenges stating how many recommendations they made', (SELECT count(recommendations_total) FROM challenges), 'the report''s own total is known'),
-    (13, 'Recommendations made, where the total is stated', (SELECT CAST(coalesce(sum(recommendations_total), 0) AS BIGINT) FROM challenges), 'sum of the stated totals'),
+    (13, 'Recommendations made, where the total is stated', (SELECT CAST(coalesce(sum(t), 0) AS BIGINT) FROM (SELECT any_value(recommendations_total) AS t FROM challenges GROUP BY report_group)), 'sum of the stated totals, a joint report once'),
     (14, 'Recommendations recorded, where the total is stated', (SELECT count(*) FROM recommendations r JOIN challenges c USING (challenge_id) WHERE c.recommendations_total IS NOT NULL), 'compare with the line above'),
     (15, 'Recommendations with a reported status', (SELECT count(latest_status) FROM recommendation_status), 'each labelled with who assessed it'),
     (16, 'Status updates', (SELECT count(*) FROM updates), 'every reported status, target change or note'),
