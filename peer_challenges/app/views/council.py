@@ -24,7 +24,8 @@ MONTH_KEY = re.compile(r"^(\d{4}-\d{2}|unknown)$")
 URL_SAFE = re.compile(r"[()\s<>]")
 NOT_REPORTED = "not reported"
 LABEL_CHARS = 110  # a recommendation's expander label is cut to this many characters
-HISTORY_COLUMNS = ["As of", "Status", "As written", "RAG", "Original target", "Revised target", "Assessed by", "Note"]
+HISTORY_COLUMNS = ["As of", "Status", "As written", "RAG", "Original target", "Revised target", "Assessed by",
+                   "Peer team's view", "Note"]
 
 
 def md_link(title, url) -> str:
@@ -163,7 +164,7 @@ def metrics(recs: pd.DataFrame, challenge: Mapping) -> list[Metric]:
     return [
         Metric("Recommendations", n, "Recommendations recorded here for this challenge (every record: headings "
                "and placeholders are said apart below the figure).",
-               " ".join(x for x in (narrative.coverage_note(n, total), kinds_note(recs)) if x)),
+               ". ".join(x for x in (narrative.coverage_note(n, total), kinds_note(recs)) if x)),
         Metric("Complete", complete if has_status else NOT_REPORTED,
                "Latest status 'complete'. Each status says whose rating it is (the council's own or the peer "
                "team's finding): see 'Assessed by' in the table."),

@@ -351,7 +351,7 @@ class Timeliness:
 
     params: dict             # slippage__timeliness_* parameters
     overall: pd.DataFrame    # slippage__timeliness_summary, by=None
-    summary: pd.DataFrame    # ac.timeliness_summary_from_sql(overall): one row per milestone
+    summary: pd.DataFrame    # tc.timeliness_summary_from_sql(overall): one row per milestone
 
     def n_dated(self, milestone: str) -> int:
         return int(self.summary.loc[self.summary["milestone"] == milestone, "challenges_with_date"].iloc[0])
