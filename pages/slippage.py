@@ -72,6 +72,8 @@ with tab_delivery:
     cols = st.columns([1.8, 1, 1, 1, 1])  # the first holds "450,404 of 731,629" at national scale
     for col, metric in zip(cols, sv.delivery_metrics(delivery)):
         col.metric(metric.label, metric.value, help=metric.help)
+        if metric.caption:
+            col.caption(metric.caption)
     st.markdown(sv.measurability_sentence(delivery))
 
     if delivery.n_recommendations == 0:

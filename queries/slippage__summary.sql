@@ -1,7 +1,7 @@
 -- The Slippage page's delivery figures for a selection, aggregated in SQL: one total row (is_total = 1)
 -- and one row per reason slippage cannot be measured (why_not_measured; NULL = measurable), each with
 -- counts of recommendations, with a dated original target, measured, completed on time / late, open and
--- overdue (with the median days overdue), and, among those with a dated target, how many have a revised
+-- overdue (with the median days overdue), how many councils the recommendations and the measured ones are at, and, among those with a dated target, how many have a revised
 -- target, were reported complete, or are still open at a dated update. why_not_measured is worded as in
 -- slippage__recommendations.
 -- Optional filters (NULL = no filter; lists empty = no filter): $council_types, $regions, $year_from, $year_to,
@@ -17,6 +17,9 @@ SELECT grouping(why_not_measured) AS is_total, why_not_measured,
        count(*) AS recommendations,
        count(target_date) AS with_target,
        count(slippage_days) AS measured,
+       count(DISTINCT council_id) AS councils,
+       count(DISTINCT council_id) FILTER (WHERE slippage_days IS NOT NULL) AS measured_councils,
+       count(DISTINCT council_id) FILTER (WHERE slippage_bucket = 'open_overdue') AS overdue_councils,
        count(*) FILTER (WHERE slippage_bucket = 'on_time') AS on_time,
        count(*) FILTER (WHERE slippage_bucket = 'late') AS late,
        count(*) FILTER (WHERE slippage_bucket = 'open_overdue') AS open_overdue,

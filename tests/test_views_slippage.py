@@ -133,8 +133,11 @@ def test_fixture_has_8_measurable_of_106_3_on_time_0_late_5_overdue_by_a_median_
         "Measurable": "8 of 106", "Completed on time": "3", "Completed late": "0", "Open and overdue": "5",
         "Median days overdue": "183"}
     assert (d.n_targeted, d.n_done, d.n_open, d.n_revised) == (17, 3, 5, 5)
+    # what the figures rest on: all 8 measurable (and the 5 overdue) at one council of the 10 with recommendations
+    assert {m.label: m.caption for m in sv.delivery_metrics(d)}["Open and overdue"] == "at 1 council"
     assert sv.measurability_sentence(d) == (
-        "Slippage can be measured for **8 of the 106 recommendations** recorded here: 89 have no dated target in "
+        "Slippage can be measured for **8 of the 106 recommendations** recorded here, at 1 of the 10 councils: "
+        "89 have no dated target in "
         "the action plans we hold and 9 of the 17 with a target have no dated completion or progress update to "
         "measure it against.")
     assert sv.unmeasured_reasons(d).to_dict("list") == {

@@ -312,7 +312,11 @@ def measurability_sentence(m: dict) -> str:
     if m["target_no_dated_update"]:
         why.append(f"{m['target_no_dated_update']:,} of the {t:,} with a target {'has' if m['target_no_dated_update'] == 1 else 'have'} "
                    "no dated completion or progress update to measure it against")
-    return (f"Slippage can be measured for **{k:,} of the {plural(n, 'recommendation')}** recorded here: "
+    at = ""
+    if "councils" in m:  # what the figures rest on: "8 recommendations at 1 council"
+        at = (f", at {m['measured_councils']:,} of the {plural(m['councils'], 'council')}"
+              if m["councils"] != m["measured_councils"] else f", at {plural(m['councils'], 'council')}")
+    return (f"Slippage can be measured for **{k:,} of the {plural(n, 'recommendation')}** recorded here{at}: "
             + " and ".join(why) + ".")
 
 
@@ -325,9 +329,13 @@ def measurability_from_summary(summary: pd.DataFrame) -> dict:
     t = total.iloc[0]
     n, with_target, measured = int(t["recommendations"]), int(t["with_target"]), int(t["measured"])
     why = summary[(summary["is_total"] != 1) & summary["why_not_measured"].notna()]
-    return {"recommendations": n, "with_target": with_target, "measured": measured,
-            "target_no_dated_update": with_target - measured, "no_target": n - with_target,
-            "reasons": {r: int(k) for r, k in zip(why["why_not_measured"], why["recommendations"])}}
+    out = {"recommendations": n, "with_target": with_target, "measured": measured,
+           "target_no_dated_update": with_target - measured, "no_target": n - with_target,
+           "reasons": {r: int(k) for r, k in zip(why["why_not_measured"], why["recommendations"])}}
+    for col in ("councils", "measured_councils", "overdue_councils"):
+        if col in t.index:
+            out[col] = int(t[col])
+    return out
 
 
 def slippage_headline(measured: pd.DataFrame) -> str:

@@ -191,7 +191,8 @@ def delivery_metrics(d: Delivery) -> list[Metric]:
         Metric("Completed on time", f"{d.n_on_time:,}"),
         Metric("Completed late", f"{d.n_late:,}"),
         Metric("Open and overdue", f"{d.n_overdue:,}",
-               "Still open at the latest update, which is after the original target date."),
+               "Still open at the latest update, which is after the original target date.",
+               f"at {ac.plural(m['overdue_councils'], 'council')}" if d.n_overdue and "overdue_councils" in m else None),
         Metric("Median days overdue", f"{int(d.median_overdue)}" if d.n_overdue else "–",
                "Days from the original target to the latest update, for recommendations still open."),
     ]
