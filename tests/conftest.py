@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 DEFAULT_PAGE = "overview"
 # the live dataset the live_data tests run on: data/ unless PEER_CHALLENGES_LIVE_DATA names another built data
-# folder (tests/test_new_council_keeps_suite_green.py points it at a copy of data/ with one council added)
+# folder (tests/store/test_new_council_keeps_suite_green.py points it at a copy of data/ with one council added)
 LIVE_DATA_ENV = "PEER_CHALLENGES_LIVE_DATA"
 LIVE_DATA = Path(os.environ[LIVE_DATA_ENV]).expanduser().resolve() if os.environ.get(LIVE_DATA_ENV) else DATA
 # the frozen fixture dataset: sources/<council_id>/<YYYY-MM>-<kind>.yaml + taxonomy.yaml, copied once from data/

@@ -75,6 +75,6 @@ __all__ = [
     "shared_terms", "similar_to",
     "DOMAIN_STOP_WORDS", "STOP_WORDS", "WEIGHTS", "SimilarityIndex", "build_index", "clean_wording",
     "clean_wording_column", "content_words", "document", "documents", "index_from_keys", "index_from_queries",
-    # used by pages/themes.py (_SAMPLE_PAIRS, _EXACT_PAIRS_UP_TO) and tests/test_similar_scale.py (the rest)
+    # used by pages/themes.py (_SAMPLE_PAIRS, _EXACT_PAIRS_UP_TO) and tests/analysis/test_similar_scale.py (the rest)
     "_EXACT_PAIRS_UP_TO", "_SAMPLE_PAIRS", "_as_list", "_fragment_preprocessor", "_identity", "_word_analyzer",
 ]

@@ -8,8 +8,8 @@ from peer_challenges.domain.dates import parse_date
 from peer_challenges.sources.extract import extract_file
 from peer_challenges.sources.sourcefile import load_source
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
+ROOT = Path(__file__).resolve().parents[2]
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
 
 
 def test_breckland_report_draft_matches_committed_source():

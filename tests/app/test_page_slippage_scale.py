@@ -9,7 +9,7 @@ import pytest
 
 from peer_challenges.analysis import trend_charts as ac
 from tests.conftest import metric_values
-from tests.test_pages_themes_slippage import figures, markdown_text, table_with
+from tests.app.test_pages_themes_slippage import figures, markdown_text, table_with
 
 pytestmark = pytest.mark.usefixtures("on_fixture")
 

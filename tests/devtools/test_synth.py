@@ -15,7 +15,7 @@ from peer_challenges.devtools import synth
 from peer_challenges.cli import main
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ALL = list(TABLES) + list(DERIVED_TABLES)
 SCALE = 0.05  # 16 councils, ~33 challenges: every challenge is also built through the real build
 

@@ -13,7 +13,7 @@ from peer_challenges.sources import importplan
 from peer_challenges.domain.errors import UserError
 from peer_challenges.sources.sourcefile import load_source, write_source_atomic
 
-SEED_001 = Path(__file__).parent / "fixtures" / "seeds" / "001_38b853c589099239.txt"
+SEED_001 = Path(__file__).resolve().parents[1] / "fixtures" / "seeds" / "001_38b853c589099239.txt"
 TARGETS = {"1": "Oct 24", "2": "Dec 24", "3": "May 24"}
 
 

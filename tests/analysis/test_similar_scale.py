@@ -2,7 +2,7 @@
 the cleaning on whole columns, repeats for every council at once - and the same answers as one TF-IDF
 row per recommendation (the way the index was first built), exactly on the live dataset (marked live_data:
 every check compares two computations; TF-IDF scores depend on the whole corpus, so known pairs and thresholds
-are pinned only on the frozen fixture dataset, in tests/test_similar.py)."""
+are pinned only on the frozen fixture dataset, in tests/analysis/test_similar.py)."""
 
 from __future__ import annotations
 

@@ -25,7 +25,7 @@ from peer_challenges.analysis import timeliness_charts as tc
 from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.store.db import default_connection, run_query
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 live_data = pytest.mark.live_data
 

@@ -17,8 +17,8 @@ from peer_challenges.sources import extract as ex
 from peer_challenges.sources import schema
 from peer_challenges.domain.errors import UserError
 
-SEEDS = Path(__file__).parent / "fixtures" / "seeds"
-FIXTURES = Path(__file__).parent / "fixtures" / "extract"
+SEEDS = Path(__file__).resolve().parents[1] / "fixtures" / "seeds"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
 SEED_001 = SEEDS / "001_38b853c589099239.txt"
 SEED_002 = SEEDS / "002_49c2ae1b04875b3a.txt"
 SEED_003 = SEEDS / "003_62dcf9710bbd46fa.txt"

@@ -15,7 +15,7 @@ from peer_challenges.store import db as data
 from peer_challenges.devtools import synth
 from peer_challenges.domain import taxonomy as themes
 from peer_challenges.store.db import run_query
-from tests.test_pages_themes_slippage import markdown_text, table_with
+from tests.app.test_pages_themes_slippage import markdown_text, table_with
 
 FINANCE = "Financial planning and management"
 live_data = pytest.mark.live_data

@@ -11,7 +11,7 @@ from peer_challenges.devtools import bench
 from peer_challenges.cli import main
 from peer_challenges.store.db import list_queries
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -19,7 +19,7 @@ from streamlit import config as st_config
 from peer_challenges.store import db as data
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PAGES = ("overview", "council", "themes", "slippage", "explore", "about")
 FILTER_KEYS = ("type", "region", "from", "to")
 pytestmark = pytest.mark.usefixtures("on_fixture")

@@ -24,7 +24,7 @@ from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 from peer_challenges.domain.vocab import COUNCIL_TYPES, REGIONS, STATUSES
 from tests.conftest import FIXTURE_DATASET, LIVE_DATA, require_facts
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DATA = LIVE_DATA
 D = dt.date
 live_data = pytest.mark.live_data
