@@ -300,8 +300,14 @@ def measurability(recs: pd.DataFrame) -> dict:
     measured = int(recs["slippage_days"].notna().sum()) if n else 0
     reasons = (recs.loc[recs["slippage_days"].isna(), "why_not_measured"].value_counts().to_dict()
                if n and "why_not_measured" in recs else {})
-    return {"recommendations": n, "with_target": with_target, "measured": measured,
-            "target_no_dated_update": with_target - measured, "no_target": n - with_target, "reasons": reasons}
+    out = {"recommendations": n, "with_target": with_target, "measured": measured,
+           "target_no_dated_update": with_target - measured, "no_target": n - with_target, "reasons": reasons}
+    if "council_id" in recs:  # how many councils the figures rest on
+        out["councils"] = int(recs["council_id"].nunique())
+        out["measured_councils"] = int(recs.loc[recs["slippage_days"].notna(), "council_id"].nunique()) if n else 0
+        if "slippage_bucket" in recs:
+            out["overdue_councils"] = int(recs.loc[recs["slippage_bucket"] == "open_overdue", "council_id"].nunique())
+    return out
 
 
 def measurability_sentence(m: dict) -> str:
