@@ -27,6 +27,7 @@ PAGES = [
     st.Page("pages/council.py", title="Council", icon="🏛️", url_path="council"),
     st.Page("pages/themes.py", title="Themes", icon="🏷️", url_path="themes"),
     st.Page("pages/slippage.py", title="Slippage and timeliness", icon="⏱️", url_path="slippage"),
+    st.Page("pages/cycle.py", title="Five-year cycle", icon="🔁", url_path="cycle"),
     st.Page("pages/explore.py", title="Explore and download", icon="⬇️", url_path="explore"),
     st.Page("pages/about.py", title="About and definitions", icon="ℹ️", url_path="about"),
     st.Page(overview_alias, title="Overview", url_path="overview", visibility="hidden"),

@@ -7,6 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from peer_challenges.app import ui
+from peer_challenges.app.views import cycle as cycle_view
 from peer_challenges.domain.norms import MILESTONES, PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.analysis.narrative import RECORD_FLAG_LABELS, SLIPPAGE_LABELS, SOURCE_KIND_LABELS, date_label, missing, plural
 from peer_challenges.domain.status import status_words
@@ -127,6 +128,16 @@ the pandemic delayed are marked and can be left out. A count given as "more than
 **topics** from the project's taxonomy (`data/taxonomy.yaml`), tagged from the recommendation's wording. A label a person
 curated in the source file always wins over the automatic tagger.
 
+**Councils in force and the five-year cycle.** The register (`data/register/`) lists every English principal council
+in force at any time since 1 April 2014: the ONS Lower Tier to Upper Tier Local Authority lookup of April 2021 (Open
+Government Licence v3.0), plus the reorganisations on either side of it with the order that made each. A council is
+in force on a date from the day it was created until the day its successor took over. The LGA expects a corporate
+peer challenge at least every five years: a council is **within** when its latest challenge on record here began in
+the five years before the date asked about, **overdue** when it began earlier, and **none on record** when we hold none
+of its own (a predecessor's challenge is shown on the successor's page as inherited, but is not the successor's own).
+Everything is "on record here": absence from our data is not proof that no challenge happened. National figures count
+the councils in force on the date asked about, so a district abolished in 2023 still counts for 2018.
+
 **Denominators.** Most challenges are recorded with their dates only, and few have any statuses. A share is computed
 only over the records that can answer it, and the page says over how many ("of the 109 challenges with recommendations
 recorded").
@@ -156,6 +167,9 @@ st.caption(
 )
 
 st.header("What the data covers")
+in_force = cycle_view.coverage_sentence(ui.query)
+if in_force:
+    st.markdown(in_force + " The Five-year cycle page lists the rest.")
 coverage = ui.query("about__coverage")
 st.dataframe(
     coverage[["measure", "value", "note"]].rename(columns={"measure": "What", "value": "Count", "note": "Note"}),

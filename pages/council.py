@@ -9,6 +9,7 @@ from peer_challenges.analysis import narrative
 from peer_challenges.analysis.narrative import escape_markdown, plural
 from peer_challenges.app import ui
 from peer_challenges.app.views import council as view
+from peer_challenges.app.views import cycle as cycle_view
 
 # Static print stylesheet (no data in it): hide the app chrome, keep charts and tables within A4 width,
 # and print the contents of the recommendation expanders.
@@ -43,6 +44,42 @@ raw_council = st.query_params.get("council")
 if raw_council is not None:
     raw_council = raw_council.strip()
 known_raw = bool(raw_council) and raw_council in ui.council_names([raw_council])
+
+
+def show_inherited(cid: str) -> None:
+    """The predecessors' challenges and their open recommendations, marked as inherited (none: nothing drawn)."""
+    inherited, inherited_open = cycle_view.inherited(ui.query, cid)
+    if len(inherited):
+        st.subheader("Inherited from predecessor councils")
+        st.markdown("These challenges were of councils this one replaced: the predecessors' own, shown here "
+                    "because their recommendations may now fall to this council. They are not counted as its own.")
+        st.dataframe(inherited, hide_index=True, column_config={
+            "Page": st.column_config.LinkColumn(display_text="Open challenge")})
+        if len(inherited_open):
+            st.markdown("**Open recommendations inherited** (latest status known and not complete)")
+            st.dataframe(inherited_open, hide_index=True)
+
+
+# a council in the register with no source file (no challenge on record here) has a page too
+register_only = (bool(raw_council) and not known_raw and len(raw_council) <= 100
+                 and cycle_view.register_entry(ui.query, raw_council).found)
+if register_only:
+    entry = cycle_view.register_entry(ui.query, raw_council)
+    name = entry.selves["name"].iloc[0]
+    st.set_page_config(page_title=f"{name} · Peer Challenge Explorer")
+    st.title(name)
+    st.markdown(cycle_view.register_only_line(entry))
+    notice = cycle_view.reorganisation_notice(entry)
+    if notice:
+        st.info(notice, icon="🔀")
+    sentence = cycle_view.cycle_sentence(ui.query, raw_council)
+    if sentence:
+        st.markdown(sentence)
+    st.info("No corporate peer challenge of this council is on record here. " + cycle_view.ON_RECORD_CAVEAT
+            + " The About page explains how to send us a report.", icon="📭")
+    show_inherited(raw_council)
+    st.page_link("pages/cycle.py", label="Who is due a peer challenge", icon="🔁")
+    st.stop()
 if "council_pick" not in st.session_state or raw_council != st.session_state.get("council_url_seen"):
     st.session_state["council_url_seen"] = raw_council
     st.session_state["council_pick"] = raw_council if known_raw else None
@@ -125,6 +162,13 @@ challenge_labels = view.challenge_options(challenges)
 # ---- header --------------------------------------------------------------------------------------
 st.title(council["name"])
 st.markdown(view.council_line(council, len(challenges)))
+entry = cycle_view.register_entry(ui.query, council_id)
+reorganised = cycle_view.reorganisation_notice(entry)
+if reorganised:
+    st.info(reorganised, icon="🔀")
+cycle_sentence = cycle_view.cycle_sentence(ui.query, council_id)
+if cycle_sentence:
+    st.markdown(cycle_sentence)
 if challenge_notice:
     st.info(challenge_notice, icon="ℹ️")
 if len(challenges) > 1:
@@ -189,7 +233,7 @@ else:
             "Slippage (days)": st.column_config.NumberColumn(help="Positive = after the original target"),
         },
     )
-    st.caption("Statuses are the council's own (self-reported) unless 'Assessed by' says the peer review team. "
+    st.caption("Each status says whose it is ('Assessed by'): the council's own rating or the peer team's finding. "
                "Select a recommendation below for its full text, update history and sources.")
     for detail in view.recommendation_details(recs, data.updates):
         with st.expander(detail.label):
@@ -232,7 +276,10 @@ st.dataframe(comparison.table, hide_index=True, column_config={
     "Out of": st.column_config.NumberColumn(help="Recommendations with a reported status, less superseded ones"),
 })
 st.caption("Each group pools every recorded challenge of its councils. Few challenges have statuses recorded, so "
-           "the groups' shares rest on small numbers: read them with their denominators. Statuses are self-reported.")
+           "the groups' shares rest on small numbers: read them with their denominators. Most statuses are councils' own ratings.")
+
+# ---- inherited from predecessors -----------------------------------------------------------------
+show_inherited(council_id)
 
 # ---- sources and notes ---------------------------------------------------------------------------
 st.subheader("Sources")

@@ -9,6 +9,7 @@ import streamlit as st
 
 from peer_challenges.analysis import charts, narrative
 from peer_challenges.app import ui
+from peer_challenges.app.views import cycle as cycle_view
 from peer_challenges.app.views import overview as ov
 from peer_challenges.analysis.narrative import escape_markdown, plural
 
@@ -63,6 +64,9 @@ st.markdown(
     f"recommendations recorded, and {int(head['challenges_with_status'])} have a reported status for any of them. "
     "Every share on this page says what it is out of."
 )
+in_force = cycle_view.coverage_sentence(ui.query)
+if in_force:
+    st.caption(in_force + " See the Five-year cycle page for who is due a challenge.")
 
 # ---- charts ------------------------------------------------------------------------------------
 left, right = st.columns(2, gap="large")

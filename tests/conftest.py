@@ -59,7 +59,7 @@ def require_facts() -> Path:
 
 @pytest.fixture(scope="session")
 def fixture_data(tmp_path_factory) -> Path:
-    """The frozen fixture dataset built into a temporary data folder (once per session): sources/ and
+    """The frozen fixture dataset built into a temporary data folder (once per session): sources/, register/ and
     taxonomy.yaml copied beside the Parquet, so DATA_DIR=<folder> behaves exactly like data/."""
     import shutil
 
@@ -68,6 +68,7 @@ def fixture_data(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("fixture-dataset") / "data"
     shutil.copytree(FIXTURE_DATASET / "sources", folder / "sources")
     shutil.copy(FIXTURE_DATASET / "taxonomy.yaml", folder / "taxonomy.yaml")
+    shutil.copytree(FIXTURE_DATASET / "register", folder / "register")
     build(data=folder, out=folder)
     return folder
 

@@ -3,7 +3,8 @@
 Months after the on-site visit by which each milestone is expected: feedback report 3, action plan 5,
 progress review on site about 10, progress review published 12. Python reads ``MILESTONES``; SQL reads
 the same numbers through the ``lga_norm_months(key)`` macro that ``store.db.connect`` defines on every
-connection from ``sql_macro()`` (so no query writes ``INTERVAL 10 MONTH`` itself).
+connection from ``sql_macro()`` (so no query writes ``INTERVAL 10 MONTH`` itself). The five-year cycle
+(a challenge at least every five years) is ``CYCLE_YEARS``, given to SQL as ``lga_cycle_months()``.
 """
 
 from __future__ import annotations
@@ -42,7 +43,17 @@ def norm_months(key: str) -> int:
     return BY_KEY[key].months
 
 
+# The LGA expects every council to have a corporate peer challenge at least every five years.
+CYCLE_YEARS = 5
+CYCLE_MONTHS = 12 * CYCLE_YEARS
+
+
 def sql_macro() -> str:
     """``lga_norm_months('report')`` -> 3 ... for the queries, generated from MILESTONES."""
     cases = " ".join(f"WHEN '{m.key}' THEN {m.months}" for m in MILESTONES)
     return f"CREATE OR REPLACE MACRO lga_norm_months(milestone) AS (CASE milestone {cases} END)"
+
+
+def cycle_sql_macro() -> str:
+    """``lga_cycle_months()`` -> 60: the five-year expectation, for the queries."""
+    return f"CREATE OR REPLACE MACRO lga_cycle_months() AS {CYCLE_MONTHS}"

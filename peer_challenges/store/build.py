@@ -27,6 +27,7 @@ from peer_challenges.sources.schema import SourceFile, describe_validation_error
 from peer_challenges.domain.vocab import UNTAGGED_KINDS
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 from peer_challenges.sources.sourcefile import load_source
+from peer_challenges.sources.register import REGISTER_FILE, load_aliases, load_register
 
 MAX_ERRORS = 50
 ARROW_TYPES = {
@@ -41,6 +42,7 @@ SORT_KEYS = {
     "updates": ["council_id", "recommendation_id", "seq"],
     "sources": ["council_id", "source_id"],
     "progress_snapshots": ["council_id", "snapshot_id"],
+    "council_register": ["council_id"],
 }
 FILE_NAME = re.compile(r"^(?P<month>\d{4}-\d{2}|unknown)-(?P<kind>[a-z-]+)\.yaml$")
 ROW_GROUP_SIZE = 100_000
@@ -276,7 +278,61 @@ def collect(data: Path) -> tuple[dict[str, list[dict]], BuildReport]:
     if len(ids) != len(tables["challenges"]):
         raise UserError("build failed: two source files give the same council and month")
     assign_report_groups(tables["challenges"])
+    tables["council_register"] = register_rows(data, tables["councils"], report)
     return tables, report
+
+
+def register_rows(data: Path, councils: list[dict], report: BuildReport | None = None) -> list[dict]:
+    """The council_register table: data/register/councils.csv, validated, with each row's facts_council_ids.
+    Every council of the source files must be in it (by council_id, or through register/aliases.yaml) with the
+    same GSS code; the build fails naming each that is not. A data folder without a register (a scratch folder)
+    builds with a warning and an empty register. Synthetic councils (test and benchmark data) get a row of their
+    own, in force since the register's start."""
+    real = [c for c in councils if not c["synthetic"]]
+    has_register = (data / REGISTER_FILE).exists()
+    if not has_register:
+        rows = []
+        if real and report is not None:
+            report.warnings.append(f"no council register ({REGISTER_FILE.as_posix()}): the five-year cycle, councils "
+                                   "in force and reorganisations cannot be shown (see data/register/README.md)")
+    else:
+        ids = [c["council_id"] for c in real]
+        try:
+            rows = load_register(data, ids)
+        except UserError as exc:
+            raise UserError(f"build failed: {exc}\nnothing was written. A council new to the dataset must be in the "
+                            "register: see data/register/README.md.") from None
+    aliases = load_aliases(data) if has_register else {}
+    by_id = {r["council_id"]: r for r in rows}
+    problems = []
+    for c in real:
+        reg = by_id.get(c["council_id"])
+        if reg is not None and c["ons_code"] and c["ons_code"] != reg["gss_code"]:
+            problems.append(f"council {c['council_id']}: ons_code {c['ons_code']} in its source files, "
+                            f"{reg['gss_code']} in the register")
+    if problems:
+        raise UserError("build failed: the source files and data/register/councils.csv disagree; nothing was "
+                        "written.\n" + "\n".join(problems))
+    present = {c["council_id"] for c in councils}
+    for r in rows:
+        r["facts_council_ids"] = ([r["council_id"]] if r["council_id"] in present else []) + sorted(
+            a for a, targets in aliases.items() if r["council_id"] in targets and a in present)
+        r["synthetic"] = False
+    for c in councils:
+        if c["synthetic"] and c["council_id"] not in by_id:
+            rows.append(synthetic_register_row(c))
+    return rows
+
+
+def synthetic_register_row(council: dict) -> dict:
+    """A register row for a synthetic council (benchmark and test data): in force since the register's start."""
+    from datetime import date
+
+    return {"council_id": council["council_id"], "gss_code": council.get("ons_code"), "name": council["name"],
+            "council_type": council["council_type"], "region": council["region"], "valid_from": date(2014, 4, 1),
+            "valid_to": None, "successor_ids": [], "predecessor_ids": [], "region_basis": "synthetic",
+            "type_basis": "synthetic", "source": "synthetic council (not a real council)",
+            "facts_council_ids": [council["council_id"]], "synthetic": True}
 
 
 def assign_report_groups(challenges: list[dict]) -> None:

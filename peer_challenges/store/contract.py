@@ -48,6 +48,16 @@ TABLES: dict[str, dict[str, str]] = {
         "rag_red": "INTEGER", "basis": "VARCHAR", "assessed_by": "VARCHAR", "is_forecast": "BOOLEAN",
         "note": "VARCHAR", "source_id": "VARCHAR",
     },
+    # every English principal council in force at any time since 2014-04-01 (data/register/, DESIGN.md round 2):
+    # valid_to is exclusive (in force on d when valid_from <= d < valid_to; NULL = still in force);
+    # facts_council_ids: the council ids of the source files that stand for it (usually [council_id]; a joint
+    # record of two councils stands for both)
+    "council_register": {
+        "council_id": "VARCHAR", "gss_code": "VARCHAR", "name": "VARCHAR", "council_type": "VARCHAR",
+        "region": "VARCHAR", "valid_from": "DATE", "valid_to": "DATE", "successor_ids": "VARCHAR[]",
+        "predecessor_ids": "VARCHAR[]", "region_basis": "VARCHAR", "type_basis": "VARCHAR", "source": "VARCHAR",
+        "facts_council_ids": "VARCHAR[]", "synthetic": "BOOLEAN",
+    },
 }
 # derived at build time from the tables above (queries/build/*.sql)
 DERIVED_TABLES = ("recommendation_status", "challenge_status", "challenge_themes")

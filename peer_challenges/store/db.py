@@ -75,6 +75,7 @@ def create_view(conn: duckdb.DuckDBPyConnection, table: str, path: Path) -> None
 def define_rules(conn: duckdb.DuckDBPyConnection) -> None:
     """Macros that give SQL the project's rules from their one home in Python (the LGA norms)."""
     conn.execute(norms.sql_macro())
+    conn.execute(norms.cycle_sql_macro())  # the five-year cycle
     for macro in intervals.sql_macros():  # dates known to a period: earliest / latest days, norm verdicts
         conn.execute(macro)
 

@@ -60,6 +60,9 @@ DESIGN_COLUMNS = {
     "sources": "source_id url title kind published",
     "progress_snapshots": "snapshot_id challenge_id as_of as_of_precision unit total complete in_progress "
                           "not_started rag_green rag_amber rag_red source_id",
+    # DESIGN.md round 2 (issue 12)
+    "council_register": "council_id gss_code name council_type region valid_from valid_to successor_ids "
+                        "predecessor_ids",
 }
 
 
@@ -75,7 +78,7 @@ def test_tables_have_the_contract_columns_and_types(db, table):
 
 KEYS = {"councils": "council_id", "challenges": "challenge_id", "recommendations": "recommendation_id",
         "updates": "update_id", "sources": "source_id", "progress_snapshots": "snapshot_id",
-        "recommendation_status": "recommendation_id"}
+        "recommendation_status": "recommendation_id", "council_register": "council_id"}
 
 
 @live_data
@@ -154,6 +157,7 @@ def test_fixture_dataset_totals(fx):
     """The frozen fixture's known answers (tests/fixtures/dataset/README.md)."""
     counts = {t: one(fx, f"SELECT count(*) FROM {t}")[0] for t in TABLES}
     assert counts == {"councils": 14, "challenges": 18, "recommendations": 106, "updates": 47, "sources": 74,
+                      "council_register": 365,  # a copy of data/register: every English council since 2014
                       "progress_snapshots": 8}
     assert one(fx, "SELECT count(DISTINCT challenge_id), count(*) FILTER (WHERE record_flag = 'heading_or_group') "
                    "FROM recommendations") == (13, 18)
@@ -281,6 +285,7 @@ def _built_copy(tmp_path_factory):
     target = tmp_path_factory.mktemp("built") / "data"
     shutil.copytree(FIXTURE_DATASET / "sources", target / "sources")
     shutil.copy(FIXTURE_DATASET / "taxonomy.yaml", target / "taxonomy.yaml")
+    shutil.copytree(FIXTURE_DATASET / "register", target / "register")
     build(target)
     return target
 
@@ -322,6 +327,42 @@ def test_a_broken_source_file_fails_clearly_and_leaves_parquet_untouched(data_co
         assert expected in res.stderr
     assert _digest(data_copy) == before
     assert not list(data_copy.glob(".build-*")), "temporary build folder left behind"
+
+
+def test_a_council_missing_from_the_register_fails_the_build_naming_it(data_copy):
+    """Every council of the source files must be in data/register/councils.csv: a new one fails the build with
+    its id in the message, and the previous Parquet stays as it was."""
+    src = ROOT / "tests" / "fixtures" / "new_council" / "2024-06-corporate-peer-challenge.yaml"
+    text = src.read_text(encoding="utf-8").replace("council_id: middlesbrough", "council_id: made-up-borough")
+    (data_copy / "sources" / "made-up-borough").mkdir()
+    (data_copy / "sources" / "made-up-borough" / src.name).write_text(text, encoding="utf-8")
+    before = _digest(data_copy)
+    res = _run_build(data_copy)
+    assert res.returncode == 2, res.stderr
+    assert "Traceback" not in res.stderr
+    assert "made-up-borough" in res.stderr and "register" in res.stderr
+    assert _digest(data_copy) == before
+
+
+def test_a_gss_code_that_disagrees_with_the_register_fails_the_build(data_copy):
+    path = data_copy / "sources" / "brentwood" / "2024-03-corporate-peer-challenge.yaml"
+    text = path.read_text(encoding="utf-8")
+    code = "E07000068"  # Brentwood's GSS code
+    assert code in text
+    path.write_text(text.replace(code, "E07000069"), encoding="utf-8")
+    for other in (data_copy / "sources" / "brentwood").glob("*.yaml"):
+        other.write_text(other.read_text(encoding="utf-8").replace(code, "E07000069"), encoding="utf-8")
+    res = _run_build(data_copy)
+    assert res.returncode == 2, res.stderr
+    assert "council brentwood: ons_code E07000069 in its source files, E07000068 in the register" in res.stderr
+
+
+def test_the_register_is_built_with_the_councils_that_stand_for_each_row(data_copy):
+    conn = connect(data_copy)
+    rows = conn.execute("SELECT council_id, facts_council_ids FROM council_register "
+                        "WHERE len(facts_council_ids) > 0 ORDER BY council_id").fetchall()
+    assert len(rows) == 14 and all(ids == [cid] for cid, ids in rows)  # the fixture's 14 councils
+    assert conn.execute("SELECT count(*) FROM council_register").fetchone()[0] == 365
 
 
 def test_broken_status_names_record_and_field(data_copy):

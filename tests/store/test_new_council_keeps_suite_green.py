@@ -24,10 +24,11 @@ from peer_challenges.store.build import build
 from peer_challenges.store.contract import TABLES
 from tests.conftest import DATA, LIVE_DATA_ENV, ROOT
 
-NEW_COUNCIL = "test-new-council"
+NEW_COUNCIL = "middlesbrough"  # in the register, with no source file in data/
 NEW_SOURCE = ROOT / "tests" / "fixtures" / "new_council" / "2024-06-corporate-peer-challenge.yaml"
 # what the new file adds to each table
-ADDED = {"councils": 1, "challenges": 1, "recommendations": 3, "updates": 3, "sources": 2, "progress_snapshots": 1}
+ADDED = {"councils": 1, "challenges": 1, "recommendations": 3, "updates": 3, "sources": 2, "progress_snapshots": 1,
+         "council_register": 0}  # already registered: the register lists every council in England
 MIN_LIVE_TESTS = 150  # about 190 today; a selection that collapses (a lost marker, a collection error) must fail
 TIMEOUT = 600
 
@@ -42,6 +43,7 @@ def grown(tmp_path_factory):
     folder = tmp_path_factory.mktemp("grown") / "data"
     shutil.copytree(DATA / "sources", folder / "sources")
     shutil.copy(DATA / "taxonomy.yaml", folder / "taxonomy.yaml")
+    shutil.copytree(DATA / "register", folder / "register")
     assert not (folder / "sources" / NEW_COUNCIL).exists(), f"{NEW_COUNCIL} is meant to be a council data/ lacks"
     (folder / "sources" / NEW_COUNCIL).mkdir()
     shutil.copy(NEW_SOURCE, folder / "sources" / NEW_COUNCIL / NEW_SOURCE.name)

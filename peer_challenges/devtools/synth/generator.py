@@ -525,7 +525,8 @@ def generate(scale: float, seed: int = 1, themes: ThemeModel | None = None) -> S
         "source_id": _cat(ch_id.take(pa.array(rec_ch)), "-s1"),
     })
     tables = {"councils": councils, "challenges": challenges, "recommendations": recommendations,
-              "updates": updates, "sources": sources, "progress_snapshots": snapshots}
+              "updates": updates, "sources": sources, "progress_snapshots": snapshots,
+              "council_register": synthetic_register(councils)}
     raw = {"n_rec": n_rec, "u": u, "as_of_style": as_of_style, "is_pr": is_pr, "rec_total_null": rec_total_null,
            "snap_ch": snap_ch}
     # an example council for "?council=": the one with the most update rows among the first 317
@@ -549,3 +550,13 @@ def _target_raw(target, prec, style, has_target, no_target_pick) -> pa.Array:
         value = dt.date(1970, 1, 1) + dt.timedelta(days=d)
         texts.append(format_date(value, PRECISION_CODES[p], st))
     return pa.array(texts, pa.string()).take(pa.array(inverse.astype(np.int32)))
+
+
+def synthetic_register(councils: pa.Table) -> pa.Table:
+    """council_register for synthetic councils: each in force since the register's start, no reorganisation
+    (the build's synthetic_register_row, column for column)."""
+    from peer_challenges.store.build import synthetic_register_row
+
+    rows = [synthetic_register_row({**c, "synthetic": True}) for c in
+            councils.select(["council_id", "name", "ons_code", "council_type", "region"]).to_pylist()]
+    return pa.Table.from_pylist(rows)

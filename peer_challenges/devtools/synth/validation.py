@@ -126,13 +126,13 @@ def validate_sample(synth: Synth, sample: int = DEFAULT_SAMPLE) -> int:
             SourceFile.model_validate(record)  # the pydantic contract, with a clear error if it fails
             write_source_atomic(root / rel, record)
         built, _ = build.collect(root)
-    ids = {"councils": "council_id", "challenges": "challenge_id"}
+    ids = {"councils": "council_id", "challenges": "challenge_id", "council_register": "council_id"}
     sample_ch = pa.array([synth.tables["challenges"].column("challenge_id")[int(i)].as_py() for i in idx])
     sample_co = pc.unique(synth.tables["challenges"].column("council_id").take(pa.array(idx)))
     for name, columns in TABLES.items():
         table = synth.tables[name]
         key = ids.get(name, "challenge_id")
-        mine = table.filter(pc.is_in(table[key], sample_co if name == "councils" else sample_ch))
+        mine = table.filter(pc.is_in(table[key], sample_co if name in ("councils", "council_register") else sample_ch))
         keys = build.SORT_KEYS[name]
         theirs = sorted(({c: r.get(c) for c in columns} for r in built[name]),
                         key=lambda r: tuple("" if r[k] is None else r[k] for k in keys))
