@@ -48,11 +48,8 @@ for col, metric in zip(cols, view.metrics(cycle)):
 st.markdown(view.headline(cycle))
 
 st.header("By council type and region")
-left, right = st.columns(2, gap="large")
-with left:
-    st.dataframe(view.breakdown_table(cycle, "council_type"), hide_index=True)
-with right:
-    st.dataframe(view.breakdown_table(cycle, "region"), hide_index=True)
+st.dataframe(view.breakdown_table(cycle, "council_type"), hide_index=True)
+st.dataframe(view.breakdown_table(cycle, "region"), hide_index=True)
 st.caption('Shares over fewer than 10 councils are shown as "k of n"; larger ones carry a 95% (Wilson) interval. '
            "Other: a visit known only to a month that straddles the five-year line, or a challenge on record "
            "whose date is not known.")

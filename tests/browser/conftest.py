@@ -33,6 +33,7 @@ PAGE_TITLES = {
     "council": "Council peer challenges",
     "themes": "Themes",
     "slippage": "Slippage and timeliness",
+    "cycle": "Who is due a corporate peer challenge",
     "explore": "Explore and download",
     "about": "About this dashboard",
 }

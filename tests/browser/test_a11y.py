@@ -39,6 +39,8 @@ VIEWS = {
     "council-stroud-2019": ("council", "council=stroud&challenge=2019-03"),
     "themes": ("themes", ""),
     "slippage": ("slippage", ""),
+    "cycle": ("cycle", ""),
+    "council-north-yorkshire": ("council", "council=north-yorkshire"),
     "explore": ("explore", ""),
     "explore-brentwood": ("explore", "council=brentwood"),
     "about": ("about", ""),
@@ -154,7 +156,8 @@ def test_skip_link_is_the_first_tab_stop(page, base_url):
 
 # ---------------------------------------------------------------- text alternatives, colour, statement
 
-@pytest.mark.parametrize("path, query", [("", ""), ("council", "council=brentwood"), ("themes", ""), ("slippage", "")])
+@pytest.mark.parametrize("path, query", [("", ""), ("council", "council=brentwood"), ("themes", ""), ("slippage", ""),
+                                         ("cycle", "")])
 def test_every_chart_has_a_text_alternative(page, base_url, path, query):
     open_page(page, base_url, path, query=query)
     render_everything(page)

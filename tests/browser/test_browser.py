@@ -156,10 +156,10 @@ def test_hostile_link_runs_no_script(page, base_url):
 
 
 HOSTILE_QUERY = ("council=%3Cscript%3Ealert(1)%3C/script%3E&challenge=9999-99&type=nonsense&from=abc"
-                 "&theme=%00&status=DROP&q=%27%3B%20drop%20table%20councils%3B%20--")
+                 "&theme=%00&status=DROP&q=%27%3B%20drop%20table%20councils%3B%20--&as_of=%3Cb%3E2026")
 
 
-@pytest.mark.parametrize("path", ["", "council", "themes", "slippage", "explore", "about"])
+@pytest.mark.parametrize("path", ["", "council", "themes", "slippage", "cycle", "explore", "about"])
 def test_hostile_query_string_on_every_page(page, base_url, path):
     """Every hostile value at once, through the real URL parser (%00, %3C ...): the page renders its title,
     no exception, no script runs."""

@@ -20,7 +20,7 @@ from peer_challenges.store import db as data
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 
 ROOT = Path(__file__).resolve().parents[2]
-PAGES = ("overview", "council", "themes", "slippage", "explore", "about")
+PAGES = ("overview", "council", "themes", "slippage", "cycle", "explore", "about")
 FILTER_KEYS = ("type", "region", "from", "to")
 pytestmark = pytest.mark.usefixtures("on_fixture")
 
@@ -102,6 +102,7 @@ READS = {
     "council": {"council", "challenge"},
     "themes": set(FILTER_KEYS) | {"theme"},
     "slippage": set(FILTER_KEYS),
+    "cycle": {"as_of"},
     "explore": set(FILTER_KEYS) | {"council", "theme", "topic", "status", "bucket", "q", "table"},
     "about": set(),
 }
@@ -130,6 +131,7 @@ HOSTILE = {
     "from": ({}, "from", "abc"),
     "theme": ({}, "theme", "\x00"),  # ?theme=%00 arrives as a NUL character
     "status": ({}, "status", "DROP"),
+    "as_of": ({}, "as_of", "<b>2026"),
 }
 _baselines: dict = {}
 
@@ -227,7 +229,7 @@ def empty_data_dir(tmp_path, monkeypatch):
 
 
 EMPTY_PARAMS = {
-    "overview": {}, "council": {}, "themes": {}, "slippage": {}, "explore": {}, "about": {},
+    "overview": {}, "council": {}, "themes": {}, "slippage": {}, "cycle": {}, "explore": {}, "about": {},
 }
 
 
