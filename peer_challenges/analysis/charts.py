@@ -186,13 +186,19 @@ def timeline_headline(milestones: pd.DataFrame) -> str:
     if known.empty:
         return "No step after the on-site visit has a known date"
     last = known.iloc[-1]
-    verdict = "within" if last["met_norm"] == "Yes" else "later than"
     norm = str(last["norm"]).replace("within ", "")
     phrase = _MILESTONE_PHRASES.get(last["milestone"], str(last["milestone"]))
-    title = f"{phrase} {int(last['days_from_onsite'])} days after the on-site visit, {verdict} the LGA norm of {norm}"
+    verdict = {"Yes": f"within the LGA norm of {norm}", "No": f"later than the LGA norm of {norm}"}.get(
+        last["met_norm"], f"not judged against the LGA norm of {norm}: {last['met_norm']}"
+        if str(last["met_norm"]).startswith("not judged") else f"against the LGA norm of {norm}: cannot tell (a date "
+        "is known only to its period)")
+    verdict = verdict.replace(": not judged (", " (")
+    title = f"{phrase} {int(last['days_from_onsite'])} days after the on-site visit, {verdict}"
+    judged = known[known["met_norm"].isin(["Yes", "No"])]
     if len(known) > 1:
         met = int((known["met_norm"] == "Yes").sum())
-        title += f"; {met} of {len(known)} dated steps met their norm"
+        title += f"; {met} of {len(judged)} judged steps met their norm" if len(judged) < len(known) else \
+            f"; {met} of {len(known)} dated steps met their norm"
     unknown = len(later) - len(known)
     if unknown:
         title += f"; {unknown} {'step has' if unknown == 1 else 'steps have'} no known date"

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from peer_challenges.domain import norms, taxonomy
+from peer_challenges.domain import intervals, norms, taxonomy
 from peer_challenges.domain.dates import period_label
-from peer_challenges.domain.vocab import REVIEW_KIND_WORDS, SLIPPAGE_BUCKETS
+from peer_challenges.domain.vocab import DATE_BASIS_WORDS, REVIEW_KIND_WORDS, SLIPPAGE_BUCKETS
 
 # a council's timeline: the visit, then each milestone with its LGA norm (domain.norms)
 MILESTONES = ((norms.ONSITE_COLUMN, norms.ONSITE_LABEL, 0),
@@ -171,12 +171,34 @@ def slippage_text(bucket, days) -> str:
     return SLIPPAGE_LABELS.get(b, "Not known")
 
 
+VERDICT_WORDS = {"met": "Yes", "missed": "No", "undecidable": "cannot tell (a date is known only to its period)"}
+
+
+def _not_judged(challenge: Mapping, column: str) -> str | None:
+    """Why a milestone's date is shown but not judged against its norm (None: it is judged): the report norm is
+    judged on the final report's publication only, and only a CPC progress review is a progress review."""
+    if column == "report_published":
+        basis = challenge.get("report_published_basis")
+        if not missing(basis) and basis != "lga_publication":
+            return f"not judged ({DATE_BASIS_WORDS.get(basis, basis)})"
+    if column in ("progress_review_onsite", "progress_review_published"):
+        kind = challenge.get("progress_review_kind")
+        if not missing(kind) and kind != "progress_review":
+            return f"not judged ({REVIEW_KIND_WORDS.get(kind, kind)})"
+    if column == "progress_review_published":
+        basis = challenge.get("progress_review_published_basis")
+        if not missing(basis) and basis != "lga_publication":
+            return f"not judged ({DATE_BASIS_WORDS.get(basis, basis)})"
+    return None
+
+
 def milestones(challenge: Mapping) -> pd.DataFrame:
     """One row per process milestone of a challenge, against the LGA norm.
 
     Columns: milestone, norm_months, norm (words), date, precision, date_label (at its precision),
-    days_from_onsite (None when either date is unknown), norm_date, met_norm ("Yes" / "No" /
-    "not known"), approximate (a date known only to the month or coarser: stored as the period's end).
+    days_from_onsite (None when either date is unknown), norm_date, met_norm ("Yes" / "No" / "cannot tell ..."
+    when a coarse date leaves it undecidable / "not judged (first committee date)" for a date of another basis or
+    a later follow-up / "not known"), approximate (a date known only to the month or coarser: stored as the period's end).
     """
     onsite = _date(challenge.get("onsite_start"))
     onsite_precision = _precision(challenge.get("onsite_start_precision"))
@@ -186,12 +208,15 @@ def milestones(challenge: Mapping) -> pd.DataFrame:
         precision = _precision(challenge.get(f"{column}_precision")) if d else None
         days = (d - onsite).days if d and onsite else None
         norm_date = (pd.Timestamp(onsite) + pd.DateOffset(months=months)).date() if onsite else None
+        not_judged = _not_judged(challenge, column)
         if months == 0:
             met = "—"
         elif d is None or onsite is None:
             met = "not known"
-        else:
-            met = "Yes" if d <= norm_date else "No"
+        elif not_judged:
+            met = not_judged
+        else:  # the shared rule (domain.intervals): a month-only date may leave it undecidable
+            met = VERDICT_WORDS[intervals.norm_verdict(onsite, onsite_precision, d, precision, months)]
         rows.append({
             "milestone": label, "norm_months": months, "norm": NORM_WORDS[months], "date": d,
             "precision": precision, "date_label": period_label(d, precision) if d else "not known",

@@ -215,7 +215,7 @@ def test_status_caption_without_statuses_says_completion_cannot_be_shown_and_is_
 # ---------------------------------------------------------------- timeline
 
 
-def test_stroud_2019_timeline_report_after_51_days_met_the_3_month_norm():
+def test_stroud_2019_timeline_report_after_51_days_is_a_committee_date_so_not_judged():
     got = cv.timeline(challenge("stroud", "2019-03"))
     assert got.table.to_dict("list") == {
         "Milestone": ["On-site visit", "Feedback report published", "Action plan approved",
@@ -223,10 +223,11 @@ def test_stroud_2019_timeline_report_after_51_days_met_the_3_month_norm():
         "Date": ["26 Mar 2019", "16 May 2019", "not known", "not known", "not known"],
         "Days from on site": ["0", "51", "not known", "not known", "not known"],
         "LGA norm": ["—", "within 3 months", "within 5 months", "within about 10 months", "within 12 months"],
-        "Met the norm": ["—", "Yes", "not known", "not known", "not known"],
+        "Met the norm": ["—", "not judged (first committee date)", "not known", "not known", "not known"],
     }
     assert got.chart is not None and got.chart.alt.startswith("Dot chart: for each milestone")
-    assert (got.approximate, got.basis) == (False, "Report date: committee.")
+    assert (got.approximate, got.basis) == (False, "Report date: first committee date. The 3-month norm is judged on "
+                                            "the final report's publication only, so this date is shown but not judged.")
 
 
 def test_brentwood_2024_progress_review_after_265_days_met_the_10_month_norm():

@@ -18,7 +18,7 @@ from peer_challenges.analysis.narrative import (
 )
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
-from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, DATE_BASIS_WORDS
 
 MONTH_KEY = re.compile(r"^(\d{4}-\d{2}|unknown)$")
 URL_SAFE = re.compile(r"[()\s<>]")
@@ -221,7 +221,10 @@ def timeline(challenge: Mapping) -> Timeline:
     })
     basis = challenge.get("report_published_basis")
     return Timeline(chart, table, bool(steps["approximate"].any()),
-                    None if narrative.missing(basis) else "Report date: " + escape_markdown(basis) + ".")
+                    None if narrative.missing(basis) else
+                    "Report date: " + escape_markdown(DATE_BASIS_WORDS.get(basis, basis)) + "."
+                    + ("" if basis == "lga_publication" else " The 3-month norm is judged on the final report's "
+                       "publication only, so this date is shown but not judged."))
 
 
 # ---------------------------------------------------------------- recommendations
