@@ -20,7 +20,10 @@ def overview_alias() -> None:
     st.switch_page(OVERVIEW, query_params=st.query_params.to_dict())
 
 
-FOCUS_CSS = "<style>:focus-visible { outline: 3px solid #1d70b8 !important; outline-offset: 2px; }</style>"
+# (and the day / month / year fields of a date input at least 24 x 24 px: WCAG 2.5.8 target size)
+FOCUS_CSS = ("<style>:focus-visible { outline: 3px solid #1d70b8 !important; outline-offset: 2px; } "
+             '[data-testid="stDateInput"] [role="spinbutton"] { display: inline-block; min-width: 24px; '
+             "min-height: 24px; text-align: center; }</style>")
 
 PAGES = [
     OVERVIEW,

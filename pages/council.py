@@ -46,11 +46,11 @@ if raw_council is not None:
 known_raw = bool(raw_council) and raw_council in ui.council_names([raw_council])
 
 
-def show_inherited(cid: str) -> None:
+def show_inherited(cid: str, heading=st.subheader) -> None:
     """The predecessors' challenges and their open recommendations, marked as inherited (none: nothing drawn)."""
     inherited, inherited_open = cycle_view.inherited(ui.query, cid)
     if len(inherited):
-        st.subheader("Inherited from predecessor councils")
+        heading("Inherited from predecessor councils")
         st.markdown("These challenges were of councils this one replaced: the predecessors' own, shown here "
                     "because their recommendations may now fall to this council. They are not counted as its own.")
         st.dataframe(inherited, hide_index=True, column_config={
@@ -77,7 +77,7 @@ if register_only:
         st.markdown(sentence)
     st.info("No corporate peer challenge of this council is on record here. " + cycle_view.ON_RECORD_CAVEAT
             + " The About page explains how to send us a report.", icon="📭")
-    show_inherited(raw_council)
+    show_inherited(raw_council, st.header)  # under the page title (h1): an h2
     st.page_link("pages/cycle.py", label="Who is due a peer challenge", icon="🔁")
     st.stop()
 if "council_pick" not in st.session_state or raw_council != st.session_state.get("council_url_seen"):

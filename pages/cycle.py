@@ -63,12 +63,13 @@ st.header(f"Councils without a challenge on record within {CYCLE_YEARS} years")
 types = sorted(cycle.councils["council_type"].dropna().unique())
 regions = sorted(cycle.councils["region"].dropna().unique())
 f1, f2, f3 = st.columns(3)
-statuses = f1.multiselect("Where it stands", list(view.NOT_WITHIN), default=list(view.NOT_WITHIN),
-                          format_func=lambda s: view.cc.STATUS_WORDS[s].capitalize(), key="cycle_statuses")
+show = f1.radio("Where it stands", list(view.SHOW_CHOICES), format_func=view.SHOW_CHOICES.get, key="cycle_show",
+                help="Which of the councils without a challenge on record within five years to list.")
+statuses = view.SHOW_STATUSES[show]
 pick_types = f2.multiselect("Council type", types, format_func=lambda t: COUNCIL_TYPE_LABELS.get(t, t),
                             key="cycle_types", placeholder="All types")
 pick_regions = f3.multiselect("Region", regions, key="cycle_regions", placeholder="All regions")
-table = view.not_within_table(cycle, statuses or view.NOT_WITHIN)
+table = view.not_within_table(cycle, statuses)
 if pick_types:
     table = table[table["Type"].isin([COUNCIL_TYPE_LABELS.get(t, t) for t in pick_types])]
 if pick_regions:

@@ -25,6 +25,11 @@ ON_RECORD_CAVEAT = ("Counted from the challenges on record here: a council with 
                     "a peer challenge that we have not collected.")
 # the order the list of councils not within five years is shown in, with its words
 NOT_WITHIN = ("overdue", "none_on_record", "borderline", "date_not_known")
+# the list's choices (a radio: one choice, large targets) and the statuses each shows
+SHOW_CHOICES = {"all": "All of them", "overdue": f"Overdue (more than {CYCLE_YEARS} years)",
+                "none_on_record": "None on record here", "other": "Borderline or date not known"}
+SHOW_STATUSES = {"all": NOT_WITHIN, "overdue": ("overdue",), "none_on_record": ("none_on_record",),
+                 "other": ("borderline", "date_not_known")}
 
 
 def parse_as_of(raw) -> dt.date | None:
