@@ -231,9 +231,10 @@ def cycle_sentence(query: Query, council_id: str, as_of: dt.date | None = None) 
     """Where this council stands against the five-year cycle today (None when it is not in force)."""
     as_of = as_of or dt.date.today()
     entry = register_entry(query, council_id)
-    ids = set(entry.selves["council_id"])
-    rows = query("cycle__councils", as_of=as_of)
-    rows = rows[rows["council_id"].isin(ids)]
+    ids = sorted(set(entry.selves["council_id"]))
+    if not ids:
+        return None
+    rows = query("cycle__councils", as_of=as_of, council_ids=ids)
     if rows.empty:
         return None
     r = rows.iloc[0]
