@@ -151,7 +151,8 @@ _init_from_url(topic_ids)
 table = st.radio(
     "Table", ex.TABLES, key="exp_table", horizontal=True, format_func=dd.TABLE_LABELS.get,
     help="Recommendations: one row each, with the latest self-reported status. Progress updates: every status "
-         "update recorded. Challenges: one row per peer challenge. Councils: one row per council.",
+         "update recorded. Challenges: one row per peer challenge. Councils: one row per council we hold. "
+         "Council register: every English council in force since 2014, with its five-year cycle status today.",
 )
 rec_filters_apply = "themes" in ex.TABLE_FILTERS[table]
 not_here = None if rec_filters_apply else f"Does not apply to the {dd.TABLE_LABELS[table].lower()} table"
@@ -167,9 +168,10 @@ with st.container(border=True):
                    placeholder="All topics", disabled=not rec_filters_apply,
                    help=not_here or "Recommendations tagged with any of the chosen topics.")
     c4, c5, c6 = st.columns(3)
-    c4.multiselect("Latest status (self-reported)", ex.STATUS_VALUES, key="exp_status", format_func=status_words,
+    c4.multiselect("Latest status", ex.STATUS_VALUES, key="exp_status", format_func=status_words,
                    placeholder="Any status", disabled=not rec_filters_apply,
-                   help=not_here or "The status at each recommendation's latest update, as the council reported it.")
+                   help=not_here or "The status at each recommendation's latest update; the table's 'Assessed by' "
+                                    "column says whose it is (the council's own rating or the peer team's finding).")
     c5.multiselect("Slippage", ex.BUCKETS, key="exp_bucket", format_func=dd.SLIPPAGE_BUCKET_LABELS.get,
                    placeholder="Any slippage", disabled=not rec_filters_apply,
                    help=not_here or "Against the original target date: " + "; ".join(

@@ -219,6 +219,39 @@ DICTIONARY: dict[str, dict[str, Column]] = {
         "sources_count": Column("Sources held", "How many sources we hold for the council (listed on the "
                                 "Sources sheet of the Excel download).", INTEGER, "sources"),
     },
+    "council_register": {
+        "council_name": Column("Council", "The council's name: ours where we hold its challenges, otherwise the ONS "
+                               "area name (a county's with \"County Council\").", TEXT),
+        "council_id": _COUNCIL["council_id"],
+        "gss_code": Column("GSS code", "The ONS (Government Statistical Service) code of the council's area.", TEXT,
+                           "E06/E07/E08/E09/E10 + 6 digits"),
+        "council_type": _COUNCIL["council_type"],
+        "region": _COUNCIL["region"],
+        "region_basis": Column("Region from", "Where the region was read: our facts, the GSS code (London), the "
+                               "district's county, or assigned by hand (data/register/regions_assigned.yaml).", TEXT,
+                               "facts | gss_code | county | assigned"),
+        "valid_from": Column("In force from", "The day the council came into being (1 April 2014 for councils "
+                             "already in force when the register starts).", DATE, "YYYY-MM-DD"),
+        "valid_to": Column("In force until", "The day its successor took over (blank: still in force). The council "
+                           "is in force up to the day before.", DATE, "YYYY-MM-DD"),
+        "predecessor_ids": Column("Predecessors", "Council IDs of the councils it replaced.", TEXT, "IDs joined by '; '"),
+        "successor_ids": Column("Successors", "Council IDs of the councils that replaced it.", TEXT,
+                                "IDs joined by '; '"),
+        "challenges_on_record": Column("Challenges on record", "How many corporate peer challenges of this council we "
+                                       "hold (a predecessor's are not counted).", INTEGER, "challenges"),
+        "latest_challenge_month": Column("Latest challenge", "On-site month of its most recent challenge we hold.",
+                                         TEXT, "YYYY-MM"),
+        "cycle_status": Column("Five-year cycle (today)", "For a council in force today: whether its latest challenge "
+                               "on record here began within five years (within), earlier (overdue), in a month that "
+                               "straddles the line (borderline), has no date (date_not_known), or whether none is on "
+                               "record here (none_on_record: not proof that none happened).", TEXT,
+                               "within | overdue | borderline | date_not_known | none_on_record | not_in_force"),
+        "days_since": Column("Days since", "Days from its latest visit on record (as stored: a month-only date is the "
+                             "month's last day) to today.", INTEGER, "days"),
+        "next_due_by": Column("Next due by", "Five years after its latest visit on record.", DATE, "YYYY-MM-DD"),
+        "register_source": Column("Register source", "Where the council's row comes from: the ONS lookup of April "
+                                  "2021 and/or the order that created or abolished it.", TEXT),
+    },
 }
 
 # the Excel download's Sources sheet
@@ -240,12 +273,14 @@ TABLE_LABELS = {
     "updates": "Progress updates (history)",
     "challenges": "Challenges",
     "councils": "Councils",
+    "council_register": "Council register and five-year cycle",
 }
 ROW_NOUNS = {  # (singular, plural)
     "recommendations": ("recommendation", "recommendations"),
     "updates": ("progress update", "progress updates"),
     "challenges": ("challenge", "challenges"),
     "councils": ("council", "councils"),
+    "council_register": ("council", "councils"),
 }
 
 

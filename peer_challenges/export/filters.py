@@ -83,6 +83,7 @@ TABLE_FILTERS = {
     "updates": set(FILTER_FIELDS),
     "challenges": {"councils", "council_types", "regions", "years"},
     "councils": {"councils", "council_types", "regions"},
+    "council_register": {"councils", "council_types", "regions"},
 }
 
 

@@ -313,7 +313,7 @@ def to_xlsx_bytes(df: pd.DataFrame, filters: Filters | None = None, sources: pd.
 
 def _excel_name(table: str) -> str:
     return {"recommendations": "Recommendations", "updates": "ProgressUpdates", "challenges": "Challenges",
-            "councils": "Councils"}[table]
+            "councils": "Councils", "council_register": "Register"}[table]
 
 
 def _filter_value_text(filters: Filters, field: str, council_names: dict[str, str] | None) -> str:
