@@ -8,11 +8,14 @@ import datetime as dt
 
 import streamlit as st
 
-from peer_challenges.app import ui
+from peer_challenges.app import cache, ui
 from peer_challenges.app.views import cycle as view
 from peer_challenges.analysis.narrative import escape_markdown
 from peer_challenges.domain.norms import CYCLE_YEARS
+from peer_challenges.domain.paths import data_dir
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
+
+SHOW_ROWS = 1000  # rows of the list drawn at once (the count and the Explore download cover all)
 
 st.set_page_config(page_title="Five-year cycle · Peer Challenge Explorer")
 ui.header(
@@ -34,7 +37,8 @@ if as_of != dt.date.today():
 elif "as_of" in st.query_params:
     del st.query_params["as_of"]
 
-cycle = view.load(ui.query, as_of)
+folder = str(data_dir())  # the caches are per data folder
+cycle, not_within = cache.cycle(folder, as_of)
 if not cycle.n_councils:
     st.info("This dataset has no council register (data/register/councils.csv), so the cycle cannot be shown. "
             "See data/register/README.md.", icon="📭")
@@ -55,7 +59,7 @@ st.caption('Shares over fewer than 10 councils are shown as "k of n"; larger one
            "whose date is not known.")
 
 st.header("The cycle over time")
-chart = view.over_time(ui.query)
+chart = cache.cycle_over_time(folder)
 ui.show_chart(chart.fig, chart.alt, chart.data)
 st.caption(chart.note)
 
@@ -69,7 +73,7 @@ statuses = view.SHOW_STATUSES[show]
 pick_types = f2.multiselect("Council type", types, format_func=lambda t: COUNCIL_TYPE_LABELS.get(t, t),
                             key="cycle_types", placeholder="All types")
 pick_regions = f3.multiselect("Region", regions, key="cycle_regions", placeholder="All regions")
-table = view.not_within_table(cycle, statuses)
+table = not_within[not_within["Where it stands"].isin([view.cc.STATUS_WORDS[s] for s in statuses])]
 if pick_types:
     table = table[table["Type"].isin([COUNCIL_TYPE_LABELS.get(t, t) for t in pick_types])]
 if pick_regions:
@@ -77,8 +81,11 @@ if pick_regions:
 if table.empty:
     st.info("No council in force matches these choices.", icon="🔍")
 else:
-    st.caption(f"{len(table):,} councils. Open a council's page from the Page column.")
-    st.dataframe(table, hide_index=True, column_config={
+    shown = table.head(SHOW_ROWS)
+    st.caption(f"{len(table):,} councils" + (f"; the first {SHOW_ROWS:,} are listed: narrow them by type or region"
+                                            if len(table) > SHOW_ROWS else "")
+               + ". Open a council's page from the Page column; the Explore page downloads the whole register.")
+    st.dataframe(shown, hide_index=True, column_config={
         "Page": st.column_config.LinkColumn(display_text="Open page", help="The council's page here"),
         "Years since": st.column_config.NumberColumn(format="%.1f", help="Since the latest visit on record here"),
         "In force since": st.column_config.TextColumn(help="Blank: in force throughout the register (since 2014)"),

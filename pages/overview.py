@@ -8,10 +8,11 @@ import pandas as pd
 import streamlit as st
 
 from peer_challenges.analysis import charts, narrative
-from peer_challenges.app import ui
+from peer_challenges.app import cache, ui
 from peer_challenges.app.views import cycle as cycle_view
 from peer_challenges.app.views import overview as ov
 from peer_challenges.analysis.narrative import escape_markdown, plural
+from peer_challenges.domain.paths import data_dir
 
 COUNCILS_SHOWN = 1000  # rows of the councils table drawn at once (the sidebar filters narrow them)
 
@@ -108,7 +109,7 @@ with right:
         )
 
 st.header("Completion by age")
-by_age = ov.completion_by_age(ui.query, params)
+by_age = cache.completion_by_age(str(data_dir()), params)
 if by_age is None:
     st.caption("No recommendation in view has a status that can be placed in time, so completion by age "
                "cannot be estimated.")

@@ -12,6 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from peer_challenges.app import ui
+from peer_challenges.app.views import cycle as cv
+from peer_challenges.app.views import overview as ov
 from peer_challenges.app.views import themes as tv
 
 
@@ -55,3 +57,24 @@ def seed_row(folder: str, seed: str) -> dict:
 def repeats(folder: str, threshold: float) -> dict:
     """The flagged repeats at ``threshold`` (tv.repeats)."""
     return tv.repeats(similarity(folder), threshold, topic_labels(folder))
+
+
+# ---- Overview and Five-year cycle: figures whose pandas work grows with the data (measured in bench/)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def completion_by_age(folder: str, params: dict):
+    """ov.completion_by_age (Kaplan–Meier per challenge year over every recommendation in the selection)."""
+    return ov.completion_by_age(ui.query, params)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def cycle(folder: str, as_of) -> tuple[cv.Cycle, pd.DataFrame]:
+    """The cycle at a date and the table of every council in force without a challenge within five years."""
+    c = cv.load(ui.query, as_of)
+    return c, cv.not_within_table(c)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def cycle_over_time(folder: str):
+    return cv.over_time(ui.query)
