@@ -245,7 +245,7 @@ so nobody retypes a report; a person reviews the draft before it is committed:
 """
 )
 st.code(
-    "# a feedback report or action plan (PDF, HTML, text, CSV, XLSX) -> a draft YAML record\n"
+    "# a feedback report or action plan (PDF, Word .docx, HTML, text, CSV, XLSX) -> a draft YAML record\n"
     "python -m peer_challenges extract report.pdf --council <council_id>\n"
     "# an updated action plan -> one new status update per recommendation (--dry-run shows the change)\n"
     "python -m peer_challenges import-plan plan.xlsx --council <council_id> --challenge YYYY-MM --as-of YYYY-MM-DD --dry-run\n"

@@ -22,7 +22,7 @@ def _plural(n: int, word: str) -> str:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
-        "extract", help="draft a source record from a report or action plan (txt, md, html, pdf, csv, xlsx)",
+        "extract", help="draft a source record from a report or action plan (txt, md, html, pdf, docx, csv, xlsx)",
         description="Read a CPC report or action plan and print a draft source record to review "
                     "(YAML in the data/sources layout, or JSON).")
     p.add_argument("file", metavar="FILE", help="the document: " + ", ".join(SUPPORTED_EXTS))

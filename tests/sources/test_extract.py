@@ -473,6 +473,8 @@ def _bad_files(tmp_path: Path) -> dict[str, Path]:
     files["missing"] = tmp_path / "missing.csv"
     files["docx"] = tmp_path / "plan.docx"
     files["docx"].write_bytes(b"PK\x03\x04 not really a word file")
+    files["doc"] = tmp_path / "plan.doc"
+    files["doc"].write_bytes(b"\xd0\xcf\x11\xe0 an old Word file")
     files["no_header_csv"] = tmp_path / "numbers.csv"
     files["no_header_csv"].write_text("a,b,c\n1,2,3\n", encoding="utf-8")
     return files
@@ -486,7 +488,8 @@ BAD_MESSAGES = {
     "junk_xlsx": "not a readable .xlsx workbook",
     "junk_pdf": "not a readable PDF",
     "missing": "no such file",
-    "docx": "unsupported file type '.docx' (save it as PDF or text)",
+    "docx": "this is not a Word .docx file: a damaged or incomplete zip package",
+    "doc": "unsupported file type '.doc' (save it as PDF or text)",
     "no_header_csv": "no header row found",
 }
 

@@ -1,7 +1,7 @@
 """Draft source records from a council's documents.
 
 ``python -m peer_challenges extract FILE [--json] [--council ID]`` (peer_challenges.cli.extract) reads
-a report or an action plan (.txt, .md, .html, .pdf, .csv, .tsv, .xlsx) with ``extract_file`` and prints
+a report or an action plan (.txt, .md, .html, .pdf, .docx, .csv, .tsv, .xlsx) with ``extract_file`` and prints
 a *draft* source record in the layout of docs/SOURCE_FORMAT.md (YAML via ``to_yaml``, or JSON) for a
 person to review and save under ``data/sources/<council_id>/``.
 
@@ -24,7 +24,8 @@ What it recognises (all by meaning, not by position):
 Dates and statuses are read by peer_challenges.domain.dates and peer_challenges.domain.status. Nothing is
 guessed: what the document does not say stays null, and every doubt becomes a warning.
 
-The package, in the order a document goes through it: ``readers`` (a file as text or rows),
+The package, in the order a document goes through it: ``readers`` (a file as text or rows; a Word
+.docx through ``docx_xml`` (package checks, numbering) and ``docx`` (tables with merged cells, numbered text)),
 ``paragraphs`` (clean lines, paragraphs, recommendation and label lines), ``headers`` (column names),
 ``tables`` (real tables), ``flattened`` (tables flattened to text), ``prose`` (recommendations in report
 text), ``facts`` (challenge facts), ``assembly`` (the draft, its warnings, its YAML) and ``pipeline``

@@ -17,7 +17,8 @@ HTML_EXTS = (".html", ".htm")
 CSV_EXTS = (".csv", ".tsv")
 XLSX_EXTS = (".xlsx", ".xlsm")
 PDF_EXTS = (".pdf",)
-SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + CSV_EXTS + XLSX_EXTS + PDF_EXTS
+DOCX_EXTS = (".docx",)
+SUPPORTED_EXTS = TEXT_EXTS + HTML_EXTS + CSV_EXTS + XLSX_EXTS + PDF_EXTS + DOCX_EXTS
 
 
 HEADER_HELP = ("a header row naming the columns, e.g. Ref | Recommendation | Owner | Timescale | Status "

@@ -1,7 +1,9 @@
 """The extractor's entry points: ``extract_text`` runs the recognisers on a document's text in
 order (delimited tables, a CSV saved as text, flattened action plans, then prose), ``extract_rows``
 reads a spreadsheet's rows, and ``extract_file`` checks a file (exists, supported type, not empty,
-under the size limit), reads it in its format and hands it to one of the two."""
+under the size limit), reads it in its format and hands it to one of the two (a Word .docx goes to
+``docx.extract_docx``, which sends its recommendation tables the way of ``extract_rows`` and otherwise
+its text to ``extract_text``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from pathlib import Path
 
 from peer_challenges.domain.errors import UserError
 from peer_challenges.sources.extract.assembly import _assemble, _merge_recs
-from peer_challenges.sources.extract.common import CSV_EXTS, HTML_EXTS, MAX_BYTES, PDF_EXTS, SUPPORTED_EXTS, XLSX_EXTS, _cell_text
+from peer_challenges.sources.extract.common import (CSV_EXTS, DOCX_EXTS, HTML_EXTS, MAX_BYTES, PDF_EXTS, SUPPORTED_EXTS,
+                                                    XLSX_EXTS, _cell_text)
+from peer_challenges.sources.extract.docx import extract_docx
 from peer_challenges.sources.extract.facts import _council_name
 from peer_challenges.sources.extract.flattened import _flattened_tables
 from peer_challenges.sources.extract.headers import find_header
@@ -92,7 +96,7 @@ def extract_file(path, council_id: str | None = None) -> dict:
         raise UserError(f"{path}: not a file; expected a report or action plan ({', '.join(SUPPORTED_EXTS)})")
     if ext not in SUPPORTED_EXTS:
         hint = " (save it as .xlsx or .csv)" if ext in (".xls", ".ods", ".numbers") else \
-            " (save it as PDF or text)" if ext in (".doc", ".docx", ".odt", ".rtf") else ""
+            " (save it as PDF or text)" if ext in (".doc", ".odt", ".rtf") else ""
         raise UserError(f"{path}: unsupported file type {ext or '(none)'!r}{hint}; expected one of "
                         f"{', '.join(SUPPORTED_EXTS)}")
     size = path.stat().st_size
@@ -108,6 +112,8 @@ def extract_file(path, council_id: str | None = None) -> dict:
         return extract_rows(_read_xlsx(path), council_id, source_name=name, ext=ext)
     if ext in PDF_EXTS:
         return extract_text(_read_pdf(path), council_id, source_name=name, ext=ext)
+    if ext in DOCX_EXTS:
+        return extract_docx(path, council_id, source_name=name, ext=ext)
     text = _decode(path.read_bytes(), path, "a text document")
     if ext in HTML_EXTS:
         text = html_to_text(text)
