@@ -151,8 +151,11 @@ steps of the council's plan) — and the two are never added together or compare
 st.subheader("Records that are not simple numbered recommendations")
 flags = ui.query("about__record_flags")
 st.markdown(
-    "Reports do not always print a neat numbered list. Every item is kept as a recorded recommendation — counted in "
-    "the totals, shown on the council's page — and flagged so it can be told apart:"
+    "Reports do not always print a neat numbered list. Every item is kept as a record, shown on the council's page "
+    "and flagged so it can be told apart. Figures that count recommendations (the Overview's recommendation count, "
+    "themes, slippage, completion by age) count only records that are one recommendation with its own wording, and "
+    "say how many placeholders, headings and focus areas they leave out. The completion share rests on every record "
+    "with a reported status, a heading's included (its status rates the group it heads):"
 )
 st.dataframe(pd.DataFrame({
     "Record": [RECORD_FLAG_LABELS.get(None if missing(f) else f, f) for f in flags["record_flag"]],

@@ -8,7 +8,7 @@
 -- Filters (NULL or an empty list = no filter): $council_types, $regions, $year_from, $year_to.
 WITH recs AS (
     SELECT s.*, c.onsite_start, c.onsite_start_precision
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, NULL, NULL, NULL) s
     JOIN challenges c USING (challenge_id)
     WHERE c.onsite_start IS NOT NULL AND s.latest_status IS NOT NULL AND s.latest_status <> 'superseded'
 )

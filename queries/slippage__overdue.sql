@@ -10,7 +10,7 @@ WITH top AS (
            s.number, s.title, s.slippage_days, s.target_date, s.target_precision,
            s.revised_target, s.revised_target_precision, s.latest_as_of, s.latest_as_of_precision,
            s.latest_status, s.latest_assessed_by
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
     WHERE s.slippage_bucket = 'open_overdue'
     ORDER BY s.slippage_days DESC, s.council_id, s.challenge_id, s.seq
     LIMIT $limit

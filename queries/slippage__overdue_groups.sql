@@ -10,7 +10,7 @@
 -- the chosen topic; a recommendation matches when it carries any of them).
 WITH o AS (
     SELECT s.*
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
     WHERE s.slippage_bucket = 'open_overdue'
 ), g AS (
     SELECT council_name, challenge_month, slippage_days, latest_as_of, latest_as_of_precision,

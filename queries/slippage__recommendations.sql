@@ -1,4 +1,5 @@
--- One row per recommendation recorded, for the Slippage page: the ORIGINAL target (as written and as a
+-- One row per recommendation recorded (one with its own wording: placeholders, headings and focus areas are
+-- left out, as in every slippage figure; slippage__left_out counts them), for the Slippage page: the ORIGINAL target (as written and as a
 -- date with its precision), the revised target beside it (never instead of it), the date first reported
 -- complete, the latest self-reported status with its as-of date and the council's own words for it, and
 -- slippage in days against the original target (DESIGN.md definitions; computed at build time in
@@ -26,7 +27,8 @@ SELECT s.recommendation_id, s.council_id, s.council_name, s.council_type, s.regi
 FROM recommendation_status s
 LEFT JOIN latest_words l USING (recommendation_id)
 LEFT JOIN sources src ON src.source_id = l.latest_update_source_id
-WHERE ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR s.council_type IN (SELECT unnest(CAST($council_types AS VARCHAR[]))))
+WHERE s.counts_as_recommendation  -- placeholders, headings and focus areas are not recommendations
+  AND ($council_types IS NULL OR len(CAST($council_types AS VARCHAR[])) = 0 OR s.council_type IN (SELECT unnest(CAST($council_types AS VARCHAR[]))))
   AND ($regions IS NULL OR len(CAST($regions AS VARCHAR[])) = 0 OR s.region IN (SELECT unnest(CAST($regions AS VARCHAR[]))))
   AND ($year_from IS NULL OR s.challenge_year >= $year_from)
   AND ($year_to IS NULL OR s.challenge_year <= $year_to)

@@ -10,7 +10,7 @@ WITH m AS (
     SELECT s.recommendation_id, s.slippage_days,
            CASE WHEN $group_by = 'council_type' THEN s.council_type ELSE s.core_theme END AS grp,
            hash(s.recommendation_id) AS h
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
     WHERE s.slippage_days IS NOT NULL
 ), g AS (
     SELECT grp, count(*) AS group_n,

@@ -11,7 +11,7 @@ WITH s AS (
     SELECT s.*,
            why_not_measured(s.slippage_days, s.target_date, s.target_raw, s.latest_status) AS why_not_measured,
            {'c': s.council_id, 'h': s.challenge_id, 's': s.seq} AS row_order
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
 )
 SELECT grouping(why_not_measured) AS is_total, why_not_measured,
        count(*) AS recommendations,

@@ -8,7 +8,7 @@ SELECT s.recommendation_id, s.council_id, s.council_name, s.challenge_id, s.chal
        s.title, s.target_raw, s.target_date, s.target_precision, s.revised_target, s.revised_target_precision,
        s.completed_on, s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_assessed_by,
        s.is_open, s.slippage_days, s.slippage_bucket
-FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
+FROM themed_selection($council_types, $regions, $year_from, $year_to, $council_id, $core_theme, $topic_tags) s
 WHERE s.target_date IS NOT NULL
 ORDER BY s.slippage_days DESC NULLS LAST, s.council_id, s.challenge_id, s.seq
 LIMIT $limit

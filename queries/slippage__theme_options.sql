@@ -4,7 +4,7 @@
 -- $year_to, $council_id.
 WITH s AS (
     SELECT s.core_theme, s.topics
-    FROM recommendation_selection($council_types, $regions, $year_from, $year_to, $council_id, NULL, NULL) s
+    FROM themed_selection($council_types, $regions, $year_from, $year_to, $council_id, NULL, NULL) s
 )
 SELECT 'core' AS kind, core_theme AS value FROM s WHERE core_theme IS NOT NULL GROUP BY core_theme
 UNION ALL

@@ -27,6 +27,9 @@ RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area", "pla
 # wording of one recommendation; a placeholder only says one exists, a heading groups several
 RECORD_KINDS = ("recommendation", "placeholder", "heading_or_group", "focus_area", "inferred")
 UNTAGGED_KINDS = ("placeholder", "heading_or_group")  # never tagged from their own text
+# the records that are not one recommendation with its own wording, in words (one, many)
+RECORD_KIND_WORDS = {"placeholder": ("placeholder", "placeholders"), "heading_or_group": ("heading", "headings"),
+                     "focus_area": ("council-requested focus area", "council-requested focus areas")}
 # who gave a status or RAG rating (DESIGN "who assessed"): an LGA report quoting the council's RAG is `council`
 ASSESSORS = ("council", "peer_team", "unknown")
 ASSESSOR_WORDS = {"council": "council's own rating", "peer_team": "peer team's finding",

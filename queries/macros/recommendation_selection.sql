@@ -29,7 +29,8 @@ CREATE OR REPLACE MACRO why_not_measured(slippage_days, target_date, target_raw,
     END;
 
 -- themed_selection(...): recommendation_selection's rows that are one recommendation with its own wording
--- (counts_as_recommendation): what theme counts, shares and "recommendations behind a theme" count.
+-- (counts_as_recommendation): what theme counts, shares, "recommendations behind a theme", slippage and
+-- completion by age count.
 -- Placeholders, headings and focus areas are left out (themes__left_out says how many).
 CREATE OR REPLACE MACRO themed_selection(p_council_types, p_regions, p_year_from, p_year_to, p_council_id,
                                          p_core_theme, p_topic_tags) AS TABLE

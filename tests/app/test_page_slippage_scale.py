@@ -1,6 +1,6 @@
 """Issue 7 (scale): the Slippage page caps what it lists and draws (ac.SLIPPAGE_LIMITS) and says so, while
 every figure still counts the whole selection. The limits are lowered here so the frozen fixture dataset
-(tests/fixtures/dataset: 106 recommendations, 17 with a dated target, 8 measurable, 5 open and overdue, 11
+(tests/fixtures/dataset: 79 recommendations (106 records), 17 with a dated target, 8 measurable, 5 open and overdue, 11
 progress-review comments of which 2 disagree) is enough to show the caps."""
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def test_capped_tables_say_showing_n_of_m_and_the_figures_count_everything(make_
     at = make_app("slippage").run()
     assert not at.exception, [e.message for e in at.exception]
     m = metric_values(at)
-    assert m["Measurable"] == "8 of 106" and m["Open and overdue"] == "5" and m["Median days overdue"] == "183"
+    assert m["Measurable"] == "8 of 79" and m["Open and overdue"] == "5" and m["Median days overdue"] == "183"
     text = markdown_text(at)
     targets = table_with(at, "Target as written")
     assert len(targets) == 3

@@ -151,7 +151,7 @@ def test_slippage_for_stroud_reads_5_open_and_overdue_by_183_days(make_app):
 def test_slippage_theme_filter_narrows_the_delivery_figures(on_fixture, make_app):
     at = make_app("slippage").run()
     assert metric_values(at)["Open and overdue"] == "5"
-    assert metric_values(at)["Measurable"] == "8 of 106"
+    assert metric_values(at)["Measurable"] == "8 of 79"  # 106 records less 18 headings and 9 placeholders
     at.selectbox(key="slip_theme").set_value(f"core:{FINANCE}").run()
     m = metric_values(at)
     assert (run_query("slippage__recommendations")["core_theme"] == FINANCE).sum() == 18

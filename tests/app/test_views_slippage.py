@@ -127,22 +127,24 @@ def test_showing_caption_names_the_scope_and_the_theme():
 # ---------------------------------------------------------------- delivery against targets
 
 
-def test_fixture_has_8_measurable_of_106_3_on_time_0_late_5_overdue_by_a_median_183_days():
+def test_fixture_has_8_measurable_of_79_3_on_time_0_late_5_overdue_by_a_median_183_days():
     d = delivery(ALL)
     assert metrics(sv.delivery_metrics(d)) == {
-        "Measurable": "8 of 106", "Completed on time": "3", "Completed late": "0", "Open and overdue": "5",
+        "Measurable": "8 of 79", "Completed on time": "3", "Completed late": "0", "Open and overdue": "5",
         "Median days overdue": "183"}
     assert (d.n_targeted, d.n_done, d.n_open, d.n_revised) == (17, 3, 5, 5)
-    # what the figures rest on: all 8 measurable (and the 5 overdue) at one council of the 10 with recommendations
+    # what the figures rest on: all 8 measurable (and the 5 overdue) at one council of the 8 with recommendations;
+    # Tower Hamlets' 18 headings and Fylde's 9 placeholders are left out (not recommendations with their wording)
     assert {m.label: m.caption for m in sv.delivery_metrics(d)}["Open and overdue"] == "at 1 council"
     assert sv.measurability_sentence(d) == (
-        "Slippage can be measured for **8 of the 106 recommendations** recorded here, at 1 of the 10 councils: "
-        "89 have no dated target in "
+        "Slippage can be measured for **8 of the 79 recommendations** recorded here, at 1 of the 8 councils: "
+        "62 have no dated target in "
         "the action plans we hold and 9 of the 17 with a target have no dated completion or progress update to "
-        "measure it against.")
+        "measure it against. Left out of every figure here: 18 headings and 9 placeholders (records that are not "
+        "one recommendation with its own wording).")
     assert sv.unmeasured_reasons(d).to_dict("list") == {
         "Reason": ["no target recorded", "measurable", "status has no date", "completion date not known"],
-        "Recommendations": [89, 8, 7, 2]}
+        "Recommendations": [62, 8, 7, 2]}
 
 
 def test_stroud_2019_03_has_5_open_recommendations_183_days_overdue_in_one_line():
@@ -162,22 +164,25 @@ def test_stroud_2019_03_has_5_open_recommendations_183_days_overdue_in_one_line(
     assert sv.overdue_heading(d) == "## Open and overdue: 5 recommendations"
 
 
-def test_tower_hamlets_has_18_recommendations_none_with_a_dated_target():
+def test_tower_hamlets_18_headings_are_left_out_of_slippage():
     d = delivery({"council_id": "tower-hamlets"})
+    assert sv.measurability_sentence(d) == (
+        "No record in this selection is one recommendation with its own wording: its 18 headings are left out of "
+        "the slippage figures.")
     assert metrics(sv.delivery_metrics(d)) == {
-        "Measurable": "0 of 18", "Completed on time": "0", "Completed late": "0", "Open and overdue": "0",
+        "Measurable": "0 of 0", "Completed on time": "0", "Completed late": "0", "Open and overdue": "0",
         "Median days overdue": "–"}
     assert d.n_targeted == 0 and d.median_overdue is None
     assert sv.overdue_heading(d) == "## Open and overdue: none in this selection"
-    assert sv.unmeasured_reasons(d).to_dict("list") == {"Reason": ["no target recorded"], "Recommendations": [18]}
+    assert sv.unmeasured_reasons(d).to_dict("list") == {"Reason": [], "Recommendations": []}
 
 
-def test_finance_core_element_has_1_measurable_of_18_open_183_days():
+def test_finance_core_element_has_1_measurable_of_16_open_183_days():
     assert metrics(sv.delivery_metrics(delivery(ALL, f"core:{FINANCE}"))) == {
-        "Measurable": "1 of 18", "Completed on time": "0", "Completed late": "0", "Open and overdue": "1",
+        "Measurable": "1 of 16", "Completed on time": "0", "Completed late": "0", "Open and overdue": "1",
         "Median days overdue": "183"}
-    # Fylde's 9 placeholders no longer carry the tagger's finance topic: 18 recommendations raise it
-    assert metrics(sv.delivery_metrics(delivery(ALL, "topic:finance")))["Measurable"] == "2 of 18"
+    # 15 recommendations with their own wording raise finance (placeholders and headings are left out)
+    assert metrics(sv.delivery_metrics(delivery(ALL, "topic:finance")))["Measurable"] == "2 of 15"
 
 
 def test_dot_plot_of_8_measurable_is_a_set_of_cases_with_a_headline_counting_them():

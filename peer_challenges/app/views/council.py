@@ -18,7 +18,7 @@ from peer_challenges.analysis.narrative import (
 )
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
-from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, DATE_BASIS_WORDS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, DATE_BASIS_WORDS, RECORD_KIND_WORDS
 
 MONTH_KEY = re.compile(r"^(\d{4}-\d{2}|unknown)$")
 URL_SAFE = re.compile(r"[()\s<>]")
@@ -130,8 +130,7 @@ def kinds_note(recs: pd.DataFrame) -> str:
     other = recs[~recs["record_kind"].isin(["recommendation", "inferred"])]
     if other.empty:
         return ""
-    words = {"placeholder": ("placeholder", "placeholders"), "heading_or_group": ("heading", "headings"),
-             "focus_area": ("focus area", "focus areas")}
+    words = RECORD_KIND_WORDS
     parts = []
     for kind, rows in other.groupby("record_kind"):
         one, many = words.get(kind, (kind, kind))

@@ -21,6 +21,7 @@ from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis import narrative
 from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text
+from peer_challenges.domain.vocab import RECORD_KIND_WORDS
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
 from peer_challenges.domain.vocab import CORE_THEMES
@@ -155,6 +156,7 @@ class Delivery:
     n_revised: int           # targets revised, of those with a dated target
     n_done: int              # dated target, reported complete
     n_open: int              # dated target, still open at a dated update
+    left_out: pd.DataFrame   # slippage__left_out: placeholders, headings, focus areas of the selection, by kind
 
     @property
     def n_recommendations(self) -> int:
@@ -179,6 +181,7 @@ def delivery(query: Query, rec_params: dict) -> Delivery:
         n_on_time=count("on_time"), n_late=count("late"), n_overdue=n_overdue,
         median_overdue=total["overdue_median_days"].iloc[0] if n_overdue else None,
         n_revised=count("targeted_revised"), n_done=count("targeted_done"), n_open=count("targeted_open"),
+        left_out=query("slippage__left_out", **rec_params),
     )
 
 
@@ -199,7 +202,19 @@ def delivery_metrics(d: Delivery) -> list[Metric]:
 
 
 def measurability_sentence(d: Delivery) -> str:
-    return ac.measurability_sentence(d.measurability)
+    """What the figures can measure, and the records they leave out (not one recommendation with its wording)."""
+    parts = []
+    for r in d.left_out.itertuples(index=False):
+        one, many = RECORD_KIND_WORDS.get(r.record_kind, (r.record_kind, r.record_kind))
+        parts.append(f"{int(r.records):,} {one if int(r.records) == 1 else many}")
+    if not parts:
+        return ac.measurability_sentence(d.measurability)
+    left_out = " and ".join(parts) if len(parts) <= 2 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    if not d.n_recommendations:
+        return (f"No record in this selection is one recommendation with its own wording: its {left_out} are "
+                "left out of the slippage figures.")
+    return (ac.measurability_sentence(d.measurability) + f" Left out of every figure here: {left_out} (records that "
+            "are not one recommendation with its own wording).")
 
 
 def overdue_groups(query: Query, rec_params: dict) -> tuple[str, str | None]:

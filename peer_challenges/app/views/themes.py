@@ -16,7 +16,7 @@ from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.analysis.narrative import escape_markdown
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
-from peer_challenges.domain.vocab import CORE_THEMES
+from peer_challenges.domain.vocab import CORE_THEMES, RECORD_KIND_WORDS
 
 LEVELS = {"core": "Core elements (the five CPC elements)", "topic": "Topics (from the taxonomy)"}
 BREAKDOWNS = {"none": None, "year": "challenge_year", "type": "council_type", "region": "region"}
@@ -90,8 +90,7 @@ def selection(query: Query, params: dict, taxonomy) -> Selection:
     )
 
 
-KIND_WORDS = {"placeholder": ("placeholder", "placeholders"), "heading_or_group": ("heading", "headings"),
-              "focus_area": ("council-requested focus area", "council-requested focus areas")}
+KIND_WORDS = RECORD_KIND_WORDS
 
 
 def left_out_text(sel: Selection) -> str | None:
