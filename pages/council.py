@@ -60,21 +60,25 @@ def show_inherited(cid: str, heading=st.subheader) -> None:
             st.dataframe(inherited_open, hide_index=True)
 
 
+def show_register_lines(cid: str, entry) -> None:
+    """The register's reorganisation notice and the five-year-cycle sentence under the council's title."""
+    notice = cycle_view.reorganisation_notice(entry)
+    if notice:
+        st.info(notice, icon="🔀")
+    sentence = cycle_view.cycle_sentence(ui.query, cid)
+    if sentence:
+        st.markdown(sentence)
+
+
 # a council in the register with no source file (no challenge on record here) has a page too
-register_only = (bool(raw_council) and not known_raw and len(raw_council) <= 100
-                 and cycle_view.register_entry(ui.query, raw_council).found)
-if register_only:
-    entry = cycle_view.register_entry(ui.query, raw_council)
+entry = (cycle_view.register_entry(ui.query, raw_council)
+         if raw_council and not known_raw and len(raw_council) <= 100 else None)
+if entry is not None and entry.found:
     name = entry.selves["name"].iloc[0]
     st.set_page_config(page_title=f"{name} · Peer Challenge Explorer")
     st.title(name)
     st.markdown(cycle_view.register_only_line(entry))
-    notice = cycle_view.reorganisation_notice(entry)
-    if notice:
-        st.info(notice, icon="🔀")
-    sentence = cycle_view.cycle_sentence(ui.query, raw_council)
-    if sentence:
-        st.markdown(sentence)
+    show_register_lines(raw_council, entry)
     st.info("No corporate peer challenge of this council is on record here. " + cycle_view.ON_RECORD_CAVEAT
             + " The About page explains how to send us a report.", icon="📭")
     show_inherited(raw_council, st.header)  # under the page title (h1): an h2
@@ -162,13 +166,7 @@ challenge_labels = view.challenge_options(challenges)
 # ---- header --------------------------------------------------------------------------------------
 st.title(council["name"])
 st.markdown(view.council_line(council, len(challenges)))
-entry = cycle_view.register_entry(ui.query, council_id)
-reorganised = cycle_view.reorganisation_notice(entry)
-if reorganised:
-    st.info(reorganised, icon="🔀")
-cycle_sentence = cycle_view.cycle_sentence(ui.query, council_id)
-if cycle_sentence:
-    st.markdown(cycle_sentence)
+show_register_lines(council_id, cycle_view.register_entry(ui.query, council_id))
 if challenge_notice:
     st.info(challenge_notice, icon="ℹ️")
 if len(challenges) > 1:
