@@ -57,18 +57,24 @@ def require_facts() -> Path:
     return FACTS
 
 
+def copy_inputs(source: Path, folder: Path) -> Path:
+    """Copy a data folder's build inputs (sources/, register/, taxonomy.yaml) into ``folder``, so a build of
+    ``folder`` behaves exactly like one of ``source``; returns ``folder``."""
+    import shutil
+
+    shutil.copytree(source / "sources", folder / "sources")
+    shutil.copy(source / "taxonomy.yaml", folder / "taxonomy.yaml")
+    shutil.copytree(source / "register", folder / "register")
+    return folder
+
+
 @pytest.fixture(scope="session")
 def fixture_data(tmp_path_factory) -> Path:
     """The frozen fixture dataset built into a temporary data folder (once per session): sources/, register/ and
     taxonomy.yaml copied beside the Parquet, so DATA_DIR=<folder> behaves exactly like data/."""
-    import shutil
-
     from peer_challenges.store.build import build
 
-    folder = tmp_path_factory.mktemp("fixture-dataset") / "data"
-    shutil.copytree(FIXTURE_DATASET / "sources", folder / "sources")
-    shutil.copy(FIXTURE_DATASET / "taxonomy.yaml", folder / "taxonomy.yaml")
-    shutil.copytree(FIXTURE_DATASET / "register", folder / "register")
+    folder = copy_inputs(FIXTURE_DATASET, tmp_path_factory.mktemp("fixture-dataset") / "data")
     build(data=folder, out=folder)
     return folder
 

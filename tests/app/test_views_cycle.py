@@ -23,7 +23,7 @@ from peer_challenges.app.views import cycle as cv
 from peer_challenges.store.build import build
 from peer_challenges.store.db import run_query
 
-from tests.conftest import FIXTURE_DATASET, ROOT
+from tests.conftest import FIXTURE_DATASET, ROOT, copy_inputs
 
 DEC = dt.date(2026, 12, 1)
 JUNE = dt.date(2026, 6, 1)
@@ -119,12 +119,9 @@ def test_a_councils_cycle_sentence_gives_the_latest_visit_and_when_the_next_is_d
 
 @pytest.fixture(scope="module")
 def reorganised(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("reorganised") / "data"
-    shutil.copytree(FIXTURE_DATASET / "sources", folder / "sources")
+    folder = copy_inputs(FIXTURE_DATASET, tmp_path_factory.mktemp("reorganised") / "data")
     shutil.copytree(ROOT / "tests" / "fixtures" / "reorganisation", folder / "sources", dirs_exist_ok=True,
                     ignore=shutil.ignore_patterns("*.md"))
-    shutil.copy(FIXTURE_DATASET / "taxonomy.yaml", folder / "taxonomy.yaml")
-    shutil.copytree(FIXTURE_DATASET / "register", folder / "register")
     build(data=folder, out=folder)
     return folder
 

@@ -22,7 +22,7 @@ from peer_challenges.store.build import build
 from peer_challenges.store.db import connect, run_query
 from peer_challenges.store.contract import DERIVED_TABLES, TABLES
 from peer_challenges.domain.vocab import COUNCIL_TYPES, REGIONS, STATUSES
-from tests.conftest import FIXTURE_DATASET, LIVE_DATA, require_facts
+from tests.conftest import FIXTURE_DATASET, LIVE_DATA, copy_inputs, require_facts
 
 ROOT = Path(__file__).resolve().parents[2]
 DATA = LIVE_DATA
@@ -282,10 +282,7 @@ def test_build_is_deterministic(tmp_path):
 
 @pytest.fixture(scope="module")
 def _built_copy(tmp_path_factory):
-    target = tmp_path_factory.mktemp("built") / "data"
-    shutil.copytree(FIXTURE_DATASET / "sources", target / "sources")
-    shutil.copy(FIXTURE_DATASET / "taxonomy.yaml", target / "taxonomy.yaml")
-    shutil.copytree(FIXTURE_DATASET / "register", target / "register")
+    target = copy_inputs(FIXTURE_DATASET, tmp_path_factory.mktemp("built") / "data")
     build(target)
     return target
 

@@ -22,7 +22,7 @@ import pytest
 
 from peer_challenges.store.build import build
 from peer_challenges.store.contract import TABLES
-from tests.conftest import DATA, LIVE_DATA_ENV, ROOT
+from tests.conftest import DATA, LIVE_DATA_ENV, ROOT, copy_inputs
 
 NEW_COUNCIL = "middlesbrough"  # in the register, with no source file in data/
 NEW_SOURCE = ROOT / "tests" / "fixtures" / "new_council" / "2024-06-corporate-peer-challenge.yaml"
@@ -40,10 +40,7 @@ def rows(folder) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory):
     """data/ with the new council's source file added, built into Parquet."""
-    folder = tmp_path_factory.mktemp("grown") / "data"
-    shutil.copytree(DATA / "sources", folder / "sources")
-    shutil.copy(DATA / "taxonomy.yaml", folder / "taxonomy.yaml")
-    shutil.copytree(DATA / "register", folder / "register")
+    folder = copy_inputs(DATA, tmp_path_factory.mktemp("grown") / "data")
     assert not (folder / "sources" / NEW_COUNCIL).exists(), f"{NEW_COUNCIL} is meant to be a council data/ lacks"
     (folder / "sources" / NEW_COUNCIL).mkdir()
     shutil.copy(NEW_SOURCE, folder / "sources" / NEW_COUNCIL / NEW_SOURCE.name)
