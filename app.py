@@ -32,6 +32,7 @@ PAGES = [
     st.Page("pages/slippage.py", title="Slippage and timeliness", icon="⏱️", url_path="slippage"),
     st.Page("pages/cycle.py", title="Five-year cycle", icon="🔁", url_path="cycle"),
     st.Page("pages/explore.py", title="Explore and download", icon="⬇️", url_path="explore"),
+    st.Page("pages/contribute.py", title="Add or update data", icon="📤", url_path="contribute"),
     st.Page("pages/about.py", title="About and definitions", icon="ℹ️", url_path="about"),
     st.Page(overview_alias, title="Overview", url_path="overview", visibility="hidden"),
 ]

@@ -234,6 +234,30 @@ def _rows_for_file(path: Path, sources_root: Path, taxonomy: _Taxonomy) -> dict[
     return out
 
 
+def check_source_record(record: dict, file_name: str, data: Path | None = None) -> list[str]:
+    """The build's checks of one source record, without building or writing into ``data``: the record is
+    written to a scratch folder as sources/<council_id>/<file_name> and read the way the build reads a
+    file (schema, dates, file name and month, source ids, topics against data/taxonomy.yaml). Returns the
+    problems ("recommendations[2] (number '3').target: ...", without the scratch path); empty: it builds."""
+    from peer_challenges.sources.sourcefile import write_source_atomic
+
+    data = Path(data) if data else default_data_dir()
+    council_id = str((record.get("council") or {}).get("council_id") or "unknown")
+    if not re.fullmatch(r"[a-z0-9]+(?:-[a-z0-9]+)*", council_id) or not FILE_NAME.match(file_name):
+        return [f"council.council_id {council_id!r} / file name {file_name!r}: expected a slug and <YYYY-MM>-<kind>.yaml"]
+    with tempfile.TemporaryDirectory(prefix="check-source-") as tmp:
+        path = Path(tmp) / "sources" / council_id / file_name
+        write_source_atomic(path, record)
+        try:
+            _rows_for_file(path, path.parents[1], _Taxonomy(data / "taxonomy.yaml"))
+        except _FileErrors as exc:
+            prefix = f"sources/{council_id}/{file_name}: "
+            return [line.removeprefix(prefix) for line in exc.lines]
+        except UserError as exc:
+            return [str(exc)]
+    return []
+
+
 def collect(data: Path) -> tuple[dict[str, list[dict]], BuildReport]:
     sources_root = data / "sources"
     files = sorted(sources_root.glob("*/*.yaml"))
