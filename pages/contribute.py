@@ -110,7 +110,7 @@ st.subheader("Recommendations")
 st.markdown("Correct any cell, add a row for a recommendation we missed, or delete a row that is not a "
             "recommendation. Write targets and statuses as the document does; the table below shows how we "
             "will read them.")
-edited = st.data_editor(view.editor_frame(draft), num_rows="dynamic", key=f"co_edit_{doc_key[-1]}",
+edited = st.data_editor(view.editor_frame(draft), num_rows="dynamic", key=f"co_edit_{doc_key[-1]}", hide_index=True,
                         column_config={"Full text": st.column_config.TextColumn(width="large"),
                                        "Progress note": st.column_config.TextColumn(width="medium")})
 rows = view.frame_rows(edited, len(recs))

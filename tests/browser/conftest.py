@@ -35,6 +35,7 @@ PAGE_TITLES = {
     "slippage": "Slippage and timeliness",
     "cycle": "Who is due a corporate peer challenge",
     "explore": "Explore and download",
+    "contribute": "Add or update data",
     "about": "About this dashboard",
 }
 
@@ -100,7 +101,7 @@ class StreamlitServer:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "peer_challenges.app.serve", "--server.headless", "true", "--server.port", str(self.port),
              "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--client.showErrorDetails", "full"],
+             "--client.showErrorDetails", "full", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
         )
 

@@ -43,6 +43,7 @@ VIEWS = {
     "council-north-yorkshire": ("council", "council=north-yorkshire"),
     "explore": ("explore", ""),
     "explore-brentwood": ("explore", "council=brentwood"),
+    "contribute": ("contribute", ""),
     "about": ("about", ""),
 }
 
