@@ -239,8 +239,16 @@ project's repository: say which page, what you tried to do, and any assistive te
 )
 
 st.header("Adding a council or recording progress")
+st.page_link("pages/contribute.py", label="Add or update data: turn your document into a source file, in the browser",
+             icon="📤")
 st.markdown(
     """
+**Officers and advisers**: on the *Add or update data* page, upload your council's action plan, a progress report
+to a committee, or the LGA's feedback report or progress review (PDF, Word, Excel, CSV, web page or text, up to
+20 MB), or paste its text. You check what we read in a table, see what it changes in the challenge on record, and
+download a source file and a change summary to send to the maintainers. Nothing on that page changes this
+dashboard; a maintainer adds the file after checking it against the document.
+
 Each challenge is one reviewable YAML file, `data/sources/<council_id>/<YYYY-MM>-<kind>.yaml`
 (format: `docs/SOURCE_FORMAT.md`). The step-by-step guide is **`docs/ADDING_DATA.md`**: add or edit the file, cite
 every source, then rebuild and check the tables. Two commands draft records from the documents councils publish,
@@ -250,6 +258,9 @@ so nobody retypes a report; a person reviews the draft before it is committed:
 st.code(
     "# a feedback report or action plan (PDF, Word .docx, HTML, text, CSV, XLSX) -> a draft YAML record\n"
     "python -m peer_challenges extract report.pdf --council <council_id>\n"
+    "# the same, as a complete record (checked as the build checks it), added to the challenge on record\n"
+    "python -m peer_challenges extract plan.pdf --council <council_id> --challenge YYYY-MM --source-url https://... "
+    "--merge-into data/sources/<council_id>/YYYY-MM-corporate-peer-challenge.yaml\n"
     "# an updated action plan -> one new status update per recommendation (--dry-run shows the change)\n"
     "python -m peer_challenges import-plan plan.xlsx --council <council_id> --challenge YYYY-MM --as-of YYYY-MM-DD --dry-run\n"
     "# validate everything and rebuild the tables\n"
