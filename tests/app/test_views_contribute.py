@@ -61,6 +61,18 @@ def test_a_zip_bomb_is_refused_before_it_is_opened():
         view.read_upload("plan.docx", buf.getvalue())
 
 
+def test_an_xlsx_bomb_or_a_protected_workbook_is_refused_before_it_is_opened():
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"0" * (60 * 1024 * 1024))
+    with pytest.raises(UserError, match=r"plan.xlsx: the part 'xl/worksheets/sheet1.xml' decompresses to more than "
+                                        r"100 times its compressed size"):
+        view.read_upload("plan.xlsx", buf.getvalue())
+    with pytest.raises(UserError, match="plan.xlsx: this is not an .xlsx workbook: it is password-protected"):
+        view.read_upload("plan.xlsx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+
+
 def test_pasted_text_and_its_limits():
     draft = view.read_paste(SEED_PLAN.read_text(encoding="utf-8"))
     assert len(draft["recommendations"]) == 9

@@ -62,6 +62,37 @@ def _read_csv(path: Path, ext: str) -> list[list]:
     return rows
 
 
+def _check_xlsx_package(path: Path) -> None:
+    """Refuse, before openpyxl opens it, a workbook that is not a zip or would decompress beyond the bounds a
+    Word document has (docx_xml): a zip bomb named .xlsx must not take the server's memory."""
+    import zipfile
+
+    from peer_challenges.sources.extract.docx_xml import MAX_MEMBERS, MAX_RATIO, MAX_UNCOMPRESSED, RATIO_MIN_SIZE
+
+    with open(path, "rb") as fh:
+        head = fh.read(8)
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise UserError(f"{path}: this is not an .xlsx workbook: it is password-protected or an old Excel 97-2003 "
+                        ".xls file; save an unprotected copy as .xlsx (or .csv)")
+    if not zipfile.is_zipfile(path):
+        raise UserError(f"{path}: not a readable .xlsx workbook (not a zip package); expected an Excel workbook "
+                        "saved as .xlsx")
+    try:
+        with zipfile.ZipFile(path) as zf:
+            infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise UserError(f"{path}: not a readable .xlsx workbook (a damaged zip package: {type(exc).__name__})") from None
+    total = sum(i.file_size for i in infos)
+    if len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED:
+        raise UserError(f"{path}: the workbook decompresses to more than {MAX_UNCOMPRESSED // 1024 // 1024} MB "
+                        f"({total / 1024 / 1024:,.0f} MB declared, {len(infos)} parts); refused as a possible zip bomb")
+    for info in infos:
+        if info.file_size >= RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise UserError(f"{path}: the part {info.filename!r} decompresses to more than {MAX_RATIO} times its "
+                            f"compressed size ({ratio:,.0f}:1); refused as a possible zip bomb")
+
+
 def _read_xlsx(path: Path) -> list[list]:
     import zipfile
 
@@ -70,6 +101,7 @@ def _read_xlsx(path: Path) -> list[list]:
         from openpyxl.utils.exceptions import InvalidFileException
     except ImportError:  # pragma: no cover
         raise UserError("reading .xlsx needs openpyxl (pip install openpyxl)") from None
+    _check_xlsx_package(path)
     try:
         wb = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, TypeError) as exc:
