@@ -139,3 +139,31 @@ def test_council_choices_cover_the_register(on_fixture):
     keys, ch_labels = view.challenge_options(run_query, "brentwood")
     assert keys == ["2024-03", "2021-11", view.NEW_CHALLENGE]
     assert ch_labels["2024-03"] == "On site 5 Mar 2024 (9 recommendations on record)"
+
+
+PDF_FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
+
+
+@pytest.mark.parametrize("path, numbers, kind, month, first", [
+    (DOCX_PLAN, ["1", "2", "3", "4", "5"], "action_plan", None, ("Q2 2025/26", None)),
+    (PDF_FIXTURES / "action_plan.pdf", ["1", "2", "3", "4", "5"], "action_plan", None, ("Q2 2025/26", None)),
+    (PDF_FIXTURES / "progress_report.pdf", [f"R{n}" for n in range(1, 7)], "progress_report", "2024-03",
+     ("December 2024", "complete")),
+    (PDF_FIXTURES / "feedback_report.docx", [str(n) for n in range(1, 8)], "feedback_report", "2025-06", (None, None)),
+])
+def test_each_kind_of_document_becomes_a_draft_and_a_file_that_builds(on_fixture, path, numbers, kind, month, first):
+    """The browser's path (upload -> draft -> file): a Word action plan and its PDF export, a committee progress
+    report PDF and an LGA feedback report in Word, each for a council with no challenge on record."""
+    draft = view.read_upload(path.name, path.read_bytes())
+    assert [r["number"] for r in draft["recommendations"]] == numbers
+    assert view.suggested_kind(draft) == kind
+    assert view.suggested_month(draft) == (month or "")
+    rows = view.frame_rows(view.editor_frame(draft), len(numbers))
+    read = view.co.read_row(rows[0])
+    assert (rows[0]["target_raw"], read["status"]) == first
+    result = view.prepare(run_query, on_fixture, draft, rows, council_id="middlesbrough", month=month or "2024-06",
+                          source_url="https://www.middlesbrough.gov.uk/" + path.name, kind=kind,
+                          as_of="31 March 2025", file_name=path.name)
+    assert result.problems == [] and len(result.record["recommendations"]) == len(numbers)
+    who = {u["assessed_by"] for r in result.record["recommendations"] for u in r["updates"]}
+    assert who == (set() if kind == "feedback_report" else {"council"})  # a feedback report has no statuses

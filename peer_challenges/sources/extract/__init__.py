@@ -10,9 +10,13 @@ What it recognises (all by meaning, not by position):
   are matched by name -- Ref / No. / Rec No.; Recommendation; Position / Progress update / Comments;
   Actions; Owner / Lead / Lead officer / Accountable / Responsible; Timescale / Target date / Due by /
   Deadline; Revised target; Status / Progress / Current status; RAG / RAG rating -- in CSV, XLSX
-  (merged cells, real date cells), tab-separated or markdown ``|`` tables in text, HTML <table>s,
-  and action plans flattened to text (a header line, then rows that start with the ref number and
-  end with "... <owner> <owner> <timescale> <status>", possibly over several lines);
+  (merged cells, real date cells), Word tables (merged cells), PDF tables (ruled, or unruled under a
+  header line; continued over pages, repeated header rows dropped, rows cut by a page end put back
+  together), tab-separated or markdown ``|`` tables in text, HTML <table>s, and action plans
+  flattened to text (a header line, then rows that start with the ref number and end with "...
+  <owner> <owner> <timescale> <status>", possibly over several lines). In a Word or PDF table a row
+  with empty Ref and Recommendation cells is one more action row of the recommendation above: the
+  recommendation's target is the latest dated timescale and its rows are kept in ``action_rows``;
 - prose: "Recommendation N" headings (also numbered: "2.1. Recommendation 1"), "Recommendation N:"
   lines with "Target:", "Status:", "Owner:", "Progress:" lines, "REC N (CODE) text" blocks followed
   by a progress paragraph, numbered or bulleted lists under a "Key recommendations" heading, and
@@ -25,11 +29,14 @@ Dates and statuses are read by peer_challenges.domain.dates and peer_challenges.
 guessed: what the document does not say stays null, and every doubt becomes a warning.
 
 The package, in the order a document goes through it: ``readers`` (a file as text or rows; a Word
-.docx through ``docx_xml`` (package checks, numbering) and ``docx`` (tables with merged cells, numbered text)),
-``paragraphs`` (clean lines, paragraphs, recommendation and label lines), ``headers`` (column names),
-``tables`` (real tables), ``flattened`` (tables flattened to text), ``prose`` (recommendations in report
-text), ``facts`` (challenge facts), ``assembly`` (the draft, its warnings, its YAML) and ``pipeline``
-(the entry points); ``common`` holds what they share.
+.docx through ``docx_xml`` (package checks, numbering) and ``docx`` (tables with merged cells, numbered
+text); a PDF through ``pdf`` (pdfplumber: tables over pages, bad files refused) and ``pdf_lines``
+(a cell's wrapped lines joined), else its pypdf text layer), ``grid`` (Word and PDF tables as grids of
+cells: repeated headers, action rows, the draft), ``paragraphs`` (clean lines, paragraphs,
+recommendation and label lines), ``headers`` (column names), ``tables`` (real tables), ``flattened``
+(tables flattened to text), ``prose`` (recommendations in report text), ``facts`` (challenge facts),
+``assembly`` (the draft, its warnings, its YAML) and ``pipeline`` (the entry points); ``common``
+holds what they share.
 """
 
 from __future__ import annotations

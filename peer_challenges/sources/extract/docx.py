@@ -13,13 +13,13 @@ What ``read_docx`` gives:
   text, "1.", "1.1", "a)", "iv." ...; bullets become "- "), headings on their own lines as "# ...",
   tables as tab-separated rows (a one-column table, e.g. a text box drawn as a table, as paragraphs).
 
-What ``extract_docx`` does with them: tables whose header row names recommendation columns go through
-the same path as CSV / XLSX rows (header recognition, action rows folded into their recommendation,
-dates and statuses parsed), the body paragraphs giving the title, council and challenge facts; when
-no table yields a recommendation the body text goes to ``extract_text``. A recommendation that spans
-several action rows keeps them in ``action_rows`` (text, owner, timescale, status of each row), a
-draft-only field: the source-file schema has no place for actions, so the YAML keeps the joined
-action texts in the update's note, as for the other formats.
+What ``extract_docx`` does with them (``grid.tables_draft``, shared with PDFs): tables whose header
+row names recommendation columns go through the same path as CSV / XLSX rows (header recognition,
+action rows folded into their recommendation, dates and statuses parsed), the body paragraphs giving
+the title, council and challenge facts; when no table yields a recommendation the body text goes to
+``extract_text``. A recommendation that spans several action rows keeps them in ``action_rows`` (text,
+owner, timescale, status of each row), a draft-only field: the source-file schema has no place for
+actions, so the YAML keeps the joined action texts in the update's note, as for the other formats.
 
 Bad files raise a UserError naming the file: not a zip, not a Word document, password-protected (an
 OLE compound file), an old .doc renamed, or a zip that would decompress beyond a sane size.
@@ -31,21 +31,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from peer_challenges.domain.dates import try_parse_date
 from peer_challenges.domain.errors import UserError
-from peer_challenges.domain.status import normalise_status
-from peer_challenges.sources.extract.assembly import _assemble
-from peer_challenges.sources.extract.common import HEADER_HELP, _cell_text, _iso, _ref_number, _squash, number_key
-from peer_challenges.sources.extract.facts import _council_name
-from peer_challenges.sources.extract.headers import _normalise_header, _resolve_owner_columns, find_header
-from peer_challenges.sources.extract.paragraphs import _clean_lines
-from peer_challenges.sources.extract.tables import _table_records
-
+from peer_challenges.sources.extract.common import HEADER_HELP, _squash
 from peer_challenges.sources.extract.docx_xml import (
     _BLOCK_CONTAINERS, _P, _R, _SDT, _SDT_CONTENT, _SKIP_IN_P, _TBL, _TC, _TR, _VAL, _check_package, _int_attr,
     _Numbering, _Styles, _w,
 )
-
+from peer_challenges.sources.extract.grid import (LOOKED_FOR, GridTable, drop_repeated_headers, head_count,
+                                                  is_header_like, row_key, tables_draft)
 
 
 # ============================================================================ what read_docx gives
@@ -75,15 +68,9 @@ class DocxParagraph:
 
 
 @dataclass
-class DocxTable:
-    rows: list[list[str]]  # cell text per grid column
-    cell_ids: list[list[int]]  # the same number = the same Word cell (merged across rows or columns)
-    header_rows: int = 1  # leading rows marked "repeat as header row" (at least 1)
-    dropped_header_rows: int = 0  # repeated header rows left out
-
-    @property
-    def width(self) -> int:
-        return max((len(r) for r in self.rows), default=0)
+class DocxTable(GridTable):
+    """A Word table: cell text per grid column, ``cell_ids`` telling which grid cells are one Word cell,
+    ``header_rows`` the leading rows marked "repeat as header row"."""
 
 
 @dataclass
@@ -273,7 +260,7 @@ class _Reader:
             r.extend([""] * (width - len(r)))
             i.extend([-1] * (width - len(i)))
         table = DocxTable(rows=rows, cell_ids=ids, header_rows=max(1, header_rows))
-        _drop_repeated_headers(table)
+        drop_repeated_headers(table)
         return table
 
     @staticmethod
@@ -298,40 +285,6 @@ class _Reader:
         return [None] * tr.grid_before + cells + [None] * tr.grid_after
 
 
-def _row_key(row: list[str]) -> tuple:
-    return tuple(_squash(c).lower() for c in row)
-
-
-def _is_header_like(row: list[str]) -> bool:
-    return len({c for c in row if c.strip()}) >= 2
-
-
-def _head_count(table: DocxTable) -> int:
-    """How many leading rows are the table's heading: the rows marked "repeat as header row", and at
-    least down to the row naming the columns (title rows above it included)."""
-    n = table.header_rows
-    header = find_header(table.rows, max_scan=10)
-    if header is not None:
-        n = max(n, header[0] + 1)
-    return max(1, min(n, len(table.rows)))
-
-
-def _drop_repeated_headers(table: DocxTable) -> None:
-    """Rows that repeat a header row further down the table (tables pasted together) are dropped."""
-    k = _head_count(table)
-    heads = {_row_key(r) for r in table.rows[:k] if _is_header_like(r)}
-    if not heads:
-        return
-    keep_rows, keep_ids = table.rows[:k], table.cell_ids[:k]
-    for r, i in zip(table.rows[k:], table.cell_ids[k:]):
-        if _row_key(r) in heads:
-            table.dropped_header_rows += 1
-            continue
-        keep_rows.append(r)
-        keep_ids.append(i)
-    table.rows, table.cell_ids = keep_rows, keep_ids
-
-
 def _join_continuations(blocks: list) -> list:
     """A table that starts with the header row of the table just before it (nothing but empty
     paragraphs between them) continues that table: its leading rows that repeat the first table's
@@ -345,11 +298,11 @@ def _join_continuations(blocks: list) -> list:
             out.append(block)
             continue
         if last_table is not None and last_table.width == block.width:
-            heads = {_row_key(r) for r in last_table.rows[:_head_count(last_table)]}
+            heads = {row_key(r) for r in last_table.rows[:head_count(last_table)]}
             n = 0
-            while n < len(block.rows) and _row_key(block.rows[n]) in heads:
+            while n < len(block.rows) and row_key(block.rows[n]) in heads:
                 n += 1
-            if n and any(_is_header_like(r) for r in block.rows[:n]):
+            if n and any(is_header_like(r) for r in block.rows[:n]):
                 last_table.rows.extend(block.rows[n:])  # cell ids are unique across the document
                 last_table.cell_ids.extend(block.cell_ids[n:])
                 last_table.dropped_header_rows += n + block.dropped_header_rows
@@ -392,10 +345,6 @@ def read_docx(path) -> DocxContent:
 
 # ============================================================================ the draft
 
-_LOOKED_FOR = ("looked for: a table with {help}; 'Recommendation N' headings or lines; and numbered or "
-               "bulleted lists under a 'Key recommendations' heading")
-
-
 def extract_docx(path, council_id: str | None = None, *, source_name: str | None = None,
                  ext: str = ".docx") -> dict:
     """The draft from a Word .docx file: its recommendation tables, else its text (module docstring)."""
@@ -405,7 +354,7 @@ def extract_docx(path, council_id: str | None = None, *, source_name: str | None
         raise UserError(f"{path}: no text in the Word document (only pictures, or empty); expected a report "
                         "or action plan")
     source_name = source_name or path.name
-    out = _tables_draft(content, council_id, source_name=source_name, ext=ext)
+    out = tables_draft(content.tables, content.prose, council_id, source_name=source_name, ext=ext)
     if out is None:
         from peer_challenges.sources.extract.pipeline import extract_text
 
@@ -414,149 +363,5 @@ def extract_docx(path, council_id: str | None = None, *, source_name: str | None
         tables = content.tables
         found = (f"; the document has {len(tables)} table{'s' if len(tables) != 1 else ''}, none with such a header"
                  if tables else "; the document has no tables")
-        out["warnings"].append(_LOOKED_FOR.format(help=HEADER_HELP) + found)
+        out["warnings"].append(LOOKED_FOR.format(help=HEADER_HELP) + found)
     return out
-
-
-def _tables_draft(content: DocxContent, council_id, *, source_name: str, ext: str) -> dict | None:
-    """The draft from the tables with a recommendations header, or None when they give nothing."""
-    recs: list[dict] = []
-    warnings: list[str] = []
-    spans: list[_Span] = []
-    columns = None
-    as_of_raw = None
-    title_lines: list[str] = []
-    for table in content.tables:
-        header = find_header(table.rows)
-        if header is None:
-            continue
-        result = _table_records(table.rows, header=header)
-        if not result["recommendations"]:
-            continue
-        recs += result["recommendations"]
-        warnings += result["warnings"]
-        columns = columns or result["columns"]
-        as_of_raw = as_of_raw or result["as_of_raw"]
-        spans += _action_spans(table, header)
-        title_lines += [" ".join(dict.fromkeys(c for c in r if c)) for r in table.rows[:header[0]]]
-    if not recs:
-        return None
-    prose_lines = _clean_lines(content.prose) if content.prose.strip() else None
-    out = _assemble(recs, warnings, lines=prose_lines or [t for t in title_lines if t] or None,
-                    council_id=council_id, source_name=source_name, ext=ext, as_of_raw=as_of_raw)
-    if not out["council"]["name"] and title_lines:
-        out["council"]["name"] = _council_name(title_lines)
-    out["columns"] = columns
-    _attach_action_rows(out["recommendations"], spans)
-    return out
-
-
-@dataclass
-class _Span:
-    """The rows of one recommendation: its first row and the rows its merged cells cover."""
-
-    number: str | None
-    text: str
-    ref_id: int | None
-    text_id: int | None
-    rows: list[list[str]] = field(default_factory=list)
-    has_action_column: bool = False
-    col_of: dict[str, list[int]] = field(default_factory=dict)  # kind -> columns, owners resolved
-
-
-_TEXT_NUMBER = re.compile(r"^(?:recommendation\s+|rec\.?\s*)?(\d{1,3}[a-z]?)[.):]\s+(.*)$", re.I | re.S)
-
-
-def _action_spans(table: DocxTable, header: tuple[int, dict[int, str]]) -> list[_Span]:
-    """Group a table's data rows by recommendation: a row whose recommendation (and ref) cell is the
-    cell of the row above -- merged down -- or the same text and number, or that has neither, is one
-    more action row of that recommendation."""
-    h, kinds = header
-    col_of: dict[str, int] = {}
-    for i in sorted(kinds):
-        col_of.setdefault(kinds[i], i)
-    ref_c, text_c = col_of.get("ref"), col_of.get("text")
-    header_key = [_normalise_header(c) for c in table.rows[h]]
-    spans: list[_Span] = []
-    cur: _Span | None = None
-    for row, ids in zip(table.rows[h + 1:], table.cell_ids[h + 1:]):
-        filled = [c for c in row if c]
-        if not filled or [_normalise_header(c) for c in row] == header_key:
-            continue
-        ref = row[ref_c] if ref_c is not None else ""
-        text = row[text_c] if text_c is not None else ""
-        if len(set(filled)) == 1 and len(filled) > 1 and not (ref and text and ref != text):
-            continue  # a title or section row across the table
-        ref_id = ids[ref_c] if ref_c is not None else None
-        text_id = ids[text_c] if text_c is not None else None
-        number = _ref_number(ref) if ref else None
-        if text and number is None:
-            m = _TEXT_NUMBER.match(text)
-            if m:
-                number, text = m.group(1), m.group(2).strip()
-        if cur is not None:
-            same_cell = text_id is not None and text_id == cur.text_id and text_id >= 0 and (
-                not ref or ref_id == cur.ref_id or number_key(number) == number_key(cur.number))
-            same_text = bool(text) and text == cur.text and (not ref or number_key(number) == number_key(cur.number))
-            sub_row = not text and number is not None and cur.number is not None and (
-                number_key(number) == number_key(cur.number)
-                or (number_key(number) or "").startswith((number_key(cur.number) or "") + "."))
-            if (not ref and not text) or same_cell or same_text or sub_row:
-                cur.rows.append(row)
-                continue
-        cur = _Span(number=number, text=text, ref_id=ref_id, text_id=text_id, rows=[row],
-                    has_action_column="action" in col_of, col_of=_resolve_col_of(kinds))
-        spans.append(cur)
-    return spans
-
-
-def _resolve_col_of(kinds: dict[int, str]) -> dict[str, list[int]]:
-    cols: dict[str, list[int]] = {}
-    for i, kind in sorted(_resolve_owner_columns(kinds).items()):
-        cols.setdefault(kind, []).append(i)
-    return cols
-
-
-def _action(row: list[str], cols: dict[str, list[int]]) -> dict:
-    def first(kind: str) -> str | None:
-        for i in cols.get(kind, [])[:1]:
-            if i < len(row) and _cell_text(row[i]):
-                return _cell_text(row[i])
-        return None
-
-    owners = [_squash(row[i]) for k in ("accountable", "responsible") for i in cols.get(k, [])
-              if i < len(row) and row[i].strip()]
-    target = first("target")
-    parsed = try_parse_date(target) if target else None
-    status_raw = first("status")
-    return {
-        "text": first("action"),
-        "owner": "; ".join(dict.fromkeys(owners)) or None,
-        "target_raw": target,
-        "target_date": _iso(parsed.value) if parsed else None,
-        "target_precision": parsed.precision if parsed and parsed.value else None,
-        "status_raw": status_raw,
-        "status": normalise_status(status_raw) if status_raw else None,
-    }
-
-
-def _attach_action_rows(recs: list[dict], spans: list[_Span]) -> None:
-    """Give each recommendation the action rows it was made from (when it has several, or the table has
-    an Actions column)."""
-    unused = list(spans)
-    for rec in recs:
-        key = number_key(rec["number"]) if rec["number"] else None
-        span = None
-        if key is not None:
-            same = [s for s in unused if number_key(s.number) == key]
-            if len(same) == 1:
-                span = same[0]
-        if span is None and rec["text"]:
-            text = _squash(rec["text"])
-            span = next((s for s in unused if s.text and text.startswith(_squash(s.text))
-                         and (key is None or number_key(s.number) in (None, key))), None)
-        if span is None:
-            continue
-        unused.remove(span)
-        if len(span.rows) > 1 or span.has_action_column:
-            rec["action_rows"] = [_action(r, span.col_of) for r in span.rows]

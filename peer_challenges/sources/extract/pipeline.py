@@ -2,8 +2,9 @@
 order (delimited tables, a CSV saved as text, flattened action plans, then prose), ``extract_rows``
 reads a spreadsheet's rows, and ``extract_file`` checks a file (exists, supported type, not empty,
 under the size limit), reads it in its format and hands it to one of the two (a Word .docx goes to
-``docx.extract_docx``, which sends its recommendation tables the way of ``extract_rows`` and otherwise
-its text to ``extract_text``)."""
+``docx.extract_docx`` and a PDF to ``pdf.extract_pdf``: both send their recommendation tables the way
+of ``extract_rows`` through ``grid.tables_draft`` and otherwise their text to ``extract_text`` -- for
+a PDF, its text layer read by pypdf, as before)."""
 
 from __future__ import annotations
 
@@ -20,8 +21,9 @@ from peer_challenges.sources.extract.facts import _council_name
 from peer_challenges.sources.extract.flattened import _flattened_tables
 from peer_challenges.sources.extract.headers import find_header
 from peer_challenges.sources.extract.paragraphs import _clean_lines, _is_toc, _paragraphs
+from peer_challenges.sources.extract.pdf import extract_pdf
 from peer_challenges.sources.extract.prose import _list_recs, _prose_recs, _status_sentences
-from peer_challenges.sources.extract.readers import _decode, _read_csv, _read_pdf, _read_xlsx, html_to_text
+from peer_challenges.sources.extract.readers import _decode, _read_csv, _read_xlsx, html_to_text
 from peer_challenges.sources.extract.tables import _delimited_tables, _table_records
 
 
@@ -111,7 +113,7 @@ def extract_file(path, council_id: str | None = None) -> dict:
     if ext in XLSX_EXTS:
         return extract_rows(_read_xlsx(path), council_id, source_name=name, ext=ext)
     if ext in PDF_EXTS:
-        return extract_text(_read_pdf(path), council_id, source_name=name, ext=ext)
+        return extract_pdf(path, council_id, source_name=name, ext=ext)
     if ext in DOCX_EXTS:
         return extract_docx(path, council_id, source_name=name, ext=ext)
     text = _decode(path.read_bytes(), path, "a text document")

@@ -1,8 +1,10 @@
 """Readers: a file's bytes as text or rows. Text is decoded (UTF-8, UTF-16, cp1252; binary content
 refused), CSV / TSV delimiters are sniffed, the XLSX sheet with the best header row is chosen with
-merged cells filled in, PDF text comes from its text layer (encrypted or scanned files refused),
-and HTML becomes text with headings, list items and tab-separated table rows. Unreadable input
-raises a UserError saying what was expected."""
+merged cells filled in, and HTML becomes text with headings, list items and tab-separated table rows.
+A PDF is read by ``pdf.read_pdf`` (pdfplumber: its tables, and the checks for files that are not
+PDFs, damaged, encrypted or scanned); when it has no recommendations table, ``_read_pdf`` here gives
+its text layer read by pypdf for ``extract_text``, as it always has (prose reports and tables
+flattened to text read best that way). Unreadable input raises a UserError saying what was expected."""
 
 from __future__ import annotations
 
