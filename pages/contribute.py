@@ -100,7 +100,8 @@ as_of = st.text_input("Statuses are as at (a date, a month or a quarter such as 
 # ---- 4. check what we read -----------------------------------------------------------------------
 st.header("4. Check what we read")
 st.subheader("About the challenge")
-st.dataframe(view.facts_frame(draft), hide_index=True)
+facts = view.facts_frame(draft)
+st.dataframe(facts, hide_index=True, height=35 * (len(facts) + 1) + 3)  # every fact, without scrolling
 if not recs:
     st.warning("**No recommendations found.** " + view.NOT_FOUND_HELP, icon="🔎")
 if draft.get("warnings"):
