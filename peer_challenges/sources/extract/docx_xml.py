@@ -38,6 +38,24 @@ _BLOCK_CONTAINERS = {_w("customXml"), _w("ins"), _w("moveTo")}
 
 # ============================================================================ checks before opening
 
+def check_zip_bounds(path: Path, infos: list, label: str, what: str) -> None:
+    """Refuse an Office package (zip) that would decompress beyond sane bounds -- too many parts, too much
+    in all, or one part compressed more than MAX_RATIO:1 -- before any library opens it (a zip bomb).
+    ``label`` names the file kind in the message ("the .docx"), ``what`` the document ("a Word document")."""
+    if len(infos) > MAX_MEMBERS:
+        raise UserError(f"{path}: the zip package has {len(infos)} parts, more than the {MAX_MEMBERS} {what} "
+                        "could need; refused")
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNCOMPRESSED:
+        raise UserError(f"{path}: {label} decompresses to more than {MAX_UNCOMPRESSED // 1024 // 1024} MB "
+                        f"({total / 1024 / 1024:,.0f} MB declared); refused as a possible zip bomb")
+    for info in infos:
+        if info.file_size >= RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            ratio = info.file_size / max(info.compress_size, 1)
+            raise UserError(f"{path}: the part {info.filename!r} decompresses to more than {MAX_RATIO} times its "
+                            f"compressed size ({ratio:,.0f}:1); refused as a possible zip bomb")
+
+
 def _check_package(path: Path) -> None:
     """Refuse what is not a .docx, or what would decompress to too much, before python-docx opens it."""
     with open(path, "rb") as fh:
@@ -70,18 +88,7 @@ def _check_package(path: Path) -> None:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise UserError(not_docx + f"a damaged zip package ({type(exc).__name__})") from None
-    if len(infos) > MAX_MEMBERS:
-        raise UserError(f"{path}: the zip package has {len(infos)} parts, more than the {MAX_MEMBERS} a Word "
-                        "document could need; refused")
-    total = sum(i.file_size for i in infos)
-    if total > MAX_UNCOMPRESSED:
-        raise UserError(f"{path}: the .docx decompresses to more than {MAX_UNCOMPRESSED // 1024 // 1024} MB "
-                        f"({total / 1024 / 1024:,.0f} MB declared); refused as a possible zip bomb")
-    for info in infos:
-        if info.file_size >= RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size / max(info.compress_size, 1)
-            raise UserError(f"{path}: the part {info.filename!r} decompresses to more than {MAX_RATIO} times its "
-                            f"compressed size ({ratio:,.0f}:1); refused as a possible zip bomb")
+    check_zip_bounds(path, infos, "the .docx", "a Word document")
     names = {i.filename for i in infos}
     if not any(n.startswith("word/") for n in names):
         kind = ("an Excel workbook" if any(n.startswith("xl/") for n in names) else

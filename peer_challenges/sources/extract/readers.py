@@ -69,7 +69,7 @@ def _check_xlsx_package(path: Path) -> None:
     Word document has (docx_xml): a zip bomb named .xlsx must not take the server's memory."""
     import zipfile
 
-    from peer_challenges.sources.extract.docx_xml import MAX_MEMBERS, MAX_RATIO, MAX_UNCOMPRESSED, RATIO_MIN_SIZE
+    from peer_challenges.sources.extract.docx_xml import check_zip_bounds
 
     with open(path, "rb") as fh:
         head = fh.read(8)
@@ -84,15 +84,7 @@ def _check_xlsx_package(path: Path) -> None:
             infos = zf.infolist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
         raise UserError(f"{path}: not a readable .xlsx workbook (a damaged zip package: {type(exc).__name__})") from None
-    total = sum(i.file_size for i in infos)
-    if len(infos) > MAX_MEMBERS or total > MAX_UNCOMPRESSED:
-        raise UserError(f"{path}: the workbook decompresses to more than {MAX_UNCOMPRESSED // 1024 // 1024} MB "
-                        f"({total / 1024 / 1024:,.0f} MB declared, {len(infos)} parts); refused as a possible zip bomb")
-    for info in infos:
-        if info.file_size >= RATIO_MIN_SIZE and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-            ratio = info.file_size / max(info.compress_size, 1)
-            raise UserError(f"{path}: the part {info.filename!r} decompresses to more than {MAX_RATIO} times its "
-                            f"compressed size ({ratio:,.0f}:1); refused as a possible zip bomb")
+    check_zip_bounds(path, infos, "the workbook", "an Excel workbook")
 
 
 def _read_xlsx(path: Path) -> list[list]:
