@@ -21,7 +21,9 @@ from peer_challenges.domain.paths import data_dir
 from peer_challenges.sources import contribute
 from peer_challenges.sources.extract import SUPPORTED_EXTS, extract_file, to_yaml
 from peer_challenges.sources.sourcefile import dump_source, load_source, source_path
+from peer_challenges.app.views import contribute as views
 from peer_challenges.store.build import check_source_record
+from peer_challenges.store.db import run_query
 
 
 def _plural(n: int, word: str) -> str:
@@ -104,7 +106,7 @@ def _run_record(args, council: str | None, output: Path | None, merge_into: Path
     if problems:
         raise UserError(" ".join(problems))
     folder = data_dir()
-    block = contribute.council_block(folder, council)
+    block = views.council_block(run_query, council)
     record = contribute.record_from_rows(draft, contribute.draft_rows(draft), council=block, month=month,
                                          source_url=args.source_url, kind=kind, as_of=args.as_of,
                                          file_name=Path(args.file).name)
@@ -114,8 +116,8 @@ def _run_record(args, council: str | None, output: Path | None, merge_into: Path
         target = merge_into
     else:
         changes = contribute.new_challenge_changes(record)
-        target = contribute.challenge_file(folder, council, month) or source_path(folder, council, month,
-                                                                                  "corporate_peer_challenge")
+        on_record = views.challenge_source_file(run_query, council, month)
+        target = folder / on_record if on_record else source_path(folder, council, month, "corporate_peer_challenge")
         if target.exists():
             print(f"note: {target} already exists; use --merge-into {target} to add to it", file=sys.stderr)
     problems = check_source_record(record, target.name, folder)

@@ -23,7 +23,6 @@ import copy
 import difflib
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from peer_challenges.domain.dates import PRECISIONS, period_label, try_parse_date
 from peer_challenges.domain.errors import UserError
@@ -74,32 +73,6 @@ def check_inputs(*, council_id: str | None, month: str | None, source_url: str |
     if kind not in DOCUMENT_KINDS:
         problems.append("Say what the document is: " + "; ".join(k.label for k in DOCUMENT_KINDS.values()) + ".")
     return problems
-
-
-def council_block(data_dir, council_id: str) -> dict:
-    """The council block for a source file of ``council_id``: the one its existing source files carry (the
-    build requires every file of a council to agree), else its register entry (name, GSS code, type, region).
-    UserError when the council is in neither."""
-    from peer_challenges.sources.register import load_register
-    from peer_challenges.sources.sourcefile import load_source
-
-    folder = Path(data_dir)
-    for path in sorted((folder / "sources" / council_id).glob("*.yaml")):
-        block = (load_source(path).get("council") or {})
-        if block.get("council_id") == council_id:
-            return {k: block.get(k) for k in ("council_id", "name", "ons_code", "council_type", "region")}
-    for row in load_register(folder):
-        if row["council_id"] == council_id:
-            return {"council_id": council_id, "name": row["name"], "ons_code": row["gss_code"],
-                    "council_type": row["council_type"], "region": row["region"]}
-    raise UserError(f"council {council_id!r} is neither in the council register ({folder / 'register' / 'councils.csv'}) "
-                    "nor in data/sources; expected the id of an English principal council, e.g. 'castle-point'")
-
-
-def challenge_file(data_dir, council_id: str, month: str) -> Path | None:
-    """The existing source file of ``council_id``'s challenge on site in ``month`` (YYYY-MM), or None."""
-    matches = sorted((Path(data_dir) / "sources" / council_id).glob(f"{month}-*.yaml"))
-    return matches[0] if matches else None
 
 
 def clean(value) -> str | None:

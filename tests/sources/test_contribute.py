@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from peer_challenges.domain.errors import UserError
+from peer_challenges.app.views.contribute import council_block
 from peer_challenges.sources import contribute as co
 from peer_challenges.sources.extract import extract_file, extract_text
 from peer_challenges.sources.sourcefile import dump_source, load_source
@@ -156,10 +157,10 @@ def test_build_checks_name_the_record_and_field(seed_draft):
     assert line.startswith("recommendations[2] (number '3').updates[0].as_of: cannot read date 'sometime'")
 
 
-def test_a_new_challenge_from_a_word_plan_builds_and_is_on_the_council_page(tmp_path):
+def test_a_new_challenge_from_a_word_plan_builds_and_is_on_the_council_page(tmp_path, on_fixture):
     """Middlesbrough is in the register with no source file: the Word action plan becomes its first challenge."""
     draft = extract_file(DOCX_PLAN)
-    council = co.council_block(FIXTURE_DATASET, "middlesbrough")
+    council = council_block(run_query, "middlesbrough")
     assert council == {"council_id": "middlesbrough", "name": "Middlesbrough", "ons_code": "E06000002",
                        "council_type": "unitary", "region": "North East"}
     record = co.record_from_rows(draft, co.draft_rows(draft), council=council, month="2024-06",

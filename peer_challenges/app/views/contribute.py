@@ -162,6 +162,22 @@ def suggested_month(draft: dict) -> str:
     return value[:7] if value else ""
 
 
+def council_block(query, council_id: str) -> dict:
+    """The council block a new source file of ``council_id`` carries (query contribute__council: the one its
+    source files give, else its register entry); UserError when the council is in neither."""
+    block = query("contribute__council", council_id=council_id)
+    if block.empty:
+        raise UserError(f"{council_id!r} is not a council in the register (data/register/councils.csv) nor on "
+                        "record here; expected the id of an English principal council, e.g. 'castle-point'")
+    return {k: (None if pd.isna(v) else v) for k, v in block.iloc[0].to_dict().items()}
+
+
+def challenge_source_file(query, council_id: str, month: str) -> str | None:
+    """The source file (relative to the data folder) of the council's challenge on site in ``month``, or None."""
+    found = query("contribute__challenge_file", council_id=council_id, month=month)
+    return found["source_file"].iloc[0] if len(found) else None
+
+
 @dataclass
 class Result:
     record: dict
@@ -183,14 +199,11 @@ def prepare(query, data_dir, draft: dict, rows: list[dict], *, council_id: str, 
     problems = co.check_inputs(council_id=council_id, month=month, source_url=source_url, kind=kind)
     if problems:
         raise UserError(" ".join(problems))
-    block = query("contribute__council", council_id=council_id)
-    if block.empty:
-        raise UserError(f"{council_id!r} is not a council in the register; choose one from the list")
-    council = {k: (None if pd.isna(v) else v) for k, v in block.iloc[0].to_dict().items()}
+    council = council_block(query, council_id)
     record = co.record_from_rows(draft, rows, council=council, month=month, source_url=source_url, kind=kind,
                                  as_of=as_of, file_name=file_name)
-    on_record = query("contribute__challenge_file", council_id=council_id, month=month)
-    existing_path = Path(data_dir) / on_record["source_file"].iloc[0] if len(on_record) else None
+    on_record = challenge_source_file(query, council_id, month)
+    existing_path = Path(data_dir) / on_record if on_record else None
     merged_into, missing = False, False
     if existing_path is not None and existing_path.is_file():
         record, changes = co.merge_record(load_source(existing_path), record)
