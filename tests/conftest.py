@@ -57,6 +57,21 @@ def require_facts() -> Path:
     return FACTS
 
 
+def by_number(result: dict) -> dict:
+    """An extractor draft's recommendations by their number."""
+    return {r["number"]: r for r in result["recommendations"]}
+
+
+def load_fixture_builder(path: Path, name: str):
+    """The module of a fixture generator script (tests/fixtures/*/make_fixtures.py), for its constants."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def copy_inputs(source: Path, folder: Path) -> Path:
     """Copy a data folder's build inputs (sources/, register/, taxonomy.yaml) into ``folder``, so a build of
     ``folder`` behaves exactly like one of ``source``; returns ``folder``."""

@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import by_number
 import yaml
 
 from peer_challenges.cli import extract as extract_cli
@@ -22,10 +24,6 @@ FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "extract"
 SEED_001 = SEEDS / "001_38b853c589099239.txt"
 SEED_002 = SEEDS / "002_49c2ae1b04875b3a.txt"
 SEED_003 = SEEDS / "003_62dcf9710bbd46fa.txt"
-
-
-def by_number(result: dict) -> dict:
-    return {r["number"]: r for r in result["recommendations"]}
 
 
 def run_cli(argv: list[str], capsys) -> tuple[int, str, str]:

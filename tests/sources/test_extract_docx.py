@@ -4,13 +4,14 @@ documents built here."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import by_number, load_fixture_builder
 import yaml
 
 docx = pytest.importorskip("docx")
@@ -29,15 +30,8 @@ PLAN = FIXTURES / "action_plan.docx"
 NUMBERED = FIXTURES / "numbered_recs.docx"
 
 
-def by_number(result: dict) -> dict:
-    return {r["number"]: r for r in result["recommendations"]}
-
-
 def _load_builder():
-    spec = importlib.util.spec_from_file_location("make_docx_fixtures", FIXTURES / "make_fixtures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_fixture_builder(FIXTURES / "make_fixtures.py", "make_docx_fixtures")
 
 
 # ------------------------------------------------------------------------------------------ action plan

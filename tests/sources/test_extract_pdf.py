@@ -4,10 +4,11 @@ beside it) and on a few small files made here."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import by_number, load_fixture_builder
 
 pytest.importorskip("pdfplumber")
 
@@ -23,15 +24,8 @@ FIXTURES = ROOT / "tests" / "fixtures" / "pdf"
 WORD_PLAN = ROOT / "tests" / "fixtures" / "docx" / "action_plan.docx"
 
 
-def by_number(result: dict) -> dict:
-    return {r["number"]: r for r in result["recommendations"]}
-
-
 def _builder():
-    spec = importlib.util.spec_from_file_location("make_pdf_fixtures", FIXTURES / "make_fixtures.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_fixture_builder(FIXTURES / "make_fixtures.py", "make_pdf_fixtures")
 
 
 # ------------------------------------------------------------------------------------------ action plan
