@@ -1,7 +1,8 @@
 """Start the dashboard: ``python -m peer_challenges serve [streamlit options]`` (the command is
 peer_challenges.cli.serve) or ``python -m peer_challenges.app.serve [streamlit options]``.
 
-Same as ``streamlit run app.py``, with one fix. Streamlit keeps a legacy mode for apps that have a
+Runs ``streamlit run asgi.py``: app.py served by Streamlit's own server with one extra route, ``/health``
+(peer_challenges/app/health.py), and one fix. Streamlit keeps a legacy mode for apps that have a
 folder called ``pages/`` (the layout the project brief fixes): until some session has run app.py's
 ``st.navigation``, a visitor who opens a deep link such as ``/council?council=brentwood`` on a freshly
 started server gets that page run on its own, without app.py (no page config, no data check, a
@@ -51,7 +52,7 @@ def main(argv: list[str] | None = None) -> int:
     disable_legacy_pages_mode()
     from streamlit.web import cli as stcli
 
-    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "app.py"), *args]
+    sys.argv = ["streamlit", "run", str(PROJECT_ROOT / "asgi.py"), *args]
     return stcli.main()
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import os
 
 import pandas as pd
 import streamlit as st
 
 from peer_challenges.store import db as _data
-from peer_challenges.domain.paths import data_dir
+from peer_challenges.domain.errors import UserError
+from peer_challenges.domain.paths import data_dir, url_scheme
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
 
 # query-string keys of the shared filters
@@ -106,23 +108,30 @@ def is_synthetic() -> bool:
 
 
 def data_problem() -> str | None:
-    """A user-facing description of a missing/corrupt dataset, or None when the data is fine."""
+    """A user-facing description of a missing/corrupt dataset, or None when the data is fine. (With an s3://
+    DATA_DIR, data_dir() is the local copy of the version served, or a UserError saying why there is none.)"""
     try:
         _connection(str(data_dir()))
         return None
     except _data.DataError as err:
         _connection.clear()
         return str(err)
+    except UserError as err:  # DATA_DIR itself is wrong (an unsupported URL, a malformed s3:// URL)
+        return str(err)
 
 
 def show_data_problem(message: str) -> None:
     st.error("The dashboard's data could not be loaded.", icon="🚫")
-    st.markdown(
-        "**What happened:** " + html.escape(message) + "\n\n"
-        "**What to do:** from the project folder run `python -m peer_challenges build` "
-        "to rebuild the Parquet tables from `data/sources/`, then reload this page. "
-        "If you set `DATA_DIR`, check it points at a folder with the built tables."
-    )
+    if url_scheme(os.environ.get("DATA_DIR")):
+        advice = ("**What to do:** check that a dataset has been published there "
+                  "(`python -m peer_challenges publish <the same URL>`) and that this server can reach the store; "
+                  "this server tries again every few seconds, so reload this page in a minute. Its `/health` "
+                  "address says what it last tried.")
+    else:
+        advice = ("**What to do:** from the project folder run `python -m peer_challenges build` "
+                  "to rebuild the Parquet tables from `data/sources/`, then reload this page. "
+                  "If you set `DATA_DIR`, check it points at a folder with the built tables.")
+    st.markdown("**What happened:** " + html.escape(message) + "\n\n" + advice)
 
 
 def header(title: str, intro: str | None = None) -> None:

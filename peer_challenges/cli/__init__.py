@@ -24,6 +24,7 @@ COMMAND_MODULES = [
     "peer_challenges.cli.bench",
     "peer_challenges.cli.themes",
     "peer_challenges.cli.serve",
+    "peer_challenges.cli.publish",
 ]
 
 

@@ -406,7 +406,11 @@ def default_taxonomy_path() -> Path:
     """taxonomy.yaml in DATA_DIR when that folder has one, else the repository's data/taxonomy.yaml."""
     value = os.environ.get("DATA_DIR")
     if value:
-        candidate = Path(value).expanduser() / "taxonomy.yaml"
+        from peer_challenges.domain.paths import data_dir, url_scheme
+
+        # an s3:// DATA_DIR: the local copy of the version being served
+        folder = data_dir() if url_scheme(value) else Path(value).expanduser()
+        candidate = folder / "taxonomy.yaml"
         if candidate.exists():
             return candidate
     return DEFAULT_TAXONOMY_PATH

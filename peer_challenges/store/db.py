@@ -66,6 +66,24 @@ def connect(data: Path | str | None = None) -> duckdb.DuckDBPyConnection:
     return conn
 
 
+def check_folder(folder: Path | str) -> dict[str, int]:
+    """The checks ``connect`` makes before the app serves a folder (every table present, non-empty and readable,
+    the shared macros fit, the recommendations columns there) plus every contract table's columns; returns the
+    row count of each table. Used on a downloaded dataset version before it is served, and before publishing."""
+    conn = connect(folder)
+    try:
+        rows = {}
+        for table in ALL_TABLES:
+            columns = {d[0] for d in conn.execute(f"SELECT * FROM {table} LIMIT 0").description}
+            missing = [c for c in TABLES.get(table, ()) if c not in columns]
+            if missing:
+                raise DataError(f"{Path(folder) / table}.parquet lacks columns {missing}. {REBUILD_HINT}")
+            rows[table] = int(conn.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        return rows
+    finally:
+        conn.close()
+
+
 def create_view(conn: duckdb.DuckDBPyConnection, table: str, path: Path) -> None:
     """The one place a view over a Parquet file is made (the app's connections and the build's)."""
     literal = Path(path).as_posix().replace("'", "''")
