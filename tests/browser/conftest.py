@@ -8,14 +8,14 @@ scripts/dev.sh). Without it the browser tests are skipped -- unless PEER_CHALLEN
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import time
 import urllib.request
 from pathlib import Path
 
 import pytest
+
+from peer_challenges.devtools.replicas import Process, free_port, serve_args, ws_load_async
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PEER_CHALLENGES_CHROMIUM", "/usr/bin/chromium")
@@ -73,12 +73,6 @@ def _require_chromium() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _healthy(url: str) -> bool:
     try:
         with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as resp:
@@ -87,47 +81,20 @@ def _healthy(url: str) -> bool:
         return False
 
 
-class StreamlitServer:
-    """The app as users start it (`python -m peer_challenges.app.serve`, i.e. `streamlit run app.py` with the
-    legacy pages/ mode cleared) on a free port, from the repository root, on the committed data."""
+class StreamlitServer(Process):
+    """The app as users start it (`python -m peer_challenges.app.serve`, the Dockerfile's command) on a free
+    port, from the repository root, on the committed data (DATA_DIR unset unless env_extra gives one)."""
+
+    name = "streamlit"
 
     def __init__(self, log_path: Path, env_extra: dict | None = None):
-        self.port = _free_port()
+        self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.log_path = log_path
-        env = {k: v for k, v in os.environ.items() if k != "DATA_DIR"}
-        env.update(env_extra or {})
-        self._log = open(log_path, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "peer_challenges.app.serve", "--server.headless", "true", "--server.port", str(self.port),
-             "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false",
-             "--client.showErrorDetails", "full", "--server.fileWatcherType", "none"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT,
-        )
+        super().__init__([sys.executable, *serve_args(self.port, "127.0.0.1"), "--client.showErrorDetails", "full"],
+                         log_path, env=env_extra, unset=("DATA_DIR",))
 
     def wait_ready(self) -> None:
-        deadline = time.monotonic() + STARTUP_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.proc.returncode}:\n{self.log()}")
-            if _healthy(self.url):
-                return
-            time.sleep(0.25)
-        raise RuntimeError(f"streamlit did not answer {self.url}/_stcore/health within {STARTUP_TIMEOUT}s:\n{self.log()}")
-
-    def log(self) -> str:
-        self._log.flush()
-        return self.log_path.read_text(errors="replace")[-5000:]
-
-    def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=15)
-        self._log.close()
+        self.wait_until(lambda: _healthy(self.url), STARTUP_TIMEOUT, f"answer on {self.url}/_stcore/health")
 
 
 @pytest.fixture(scope="package")
@@ -182,43 +149,6 @@ def page(context):
 
 
 # ---------------------------------------------------------------- helpers used by the tests
-
-async def ws_load_async(port: int, page: str = "", query: str = "", timeout: float = 60) -> dict:
-    """Load a page as a browser tab does, without the browser: open Streamlit's websocket (a new session),
-    ask for a run of `page` with `query`, read the messages until the script finishes, close.
-    Returns {"headings": [...], "exceptions": [...], "elements": n, "title": <title> set, "seconds": t}."""
-    import asyncio
-
-    import websockets
-    from streamlit.proto.BackMsg_pb2 import BackMsg
-    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-    started = time.monotonic()
-    out = {"headings": [], "exceptions": [], "elements": 0, "title": None}
-    async with websockets.connect(f"ws://127.0.0.1:{port}/_stcore/stream", subprotocols=["streamlit"],
-                                  max_size=None, open_timeout=timeout) as ws:
-        msg = BackMsg()
-        msg.rerun_script.query_string = query
-        msg.rerun_script.page_name = page
-        await ws.send(msg.SerializeToString())
-        while True:
-            fwd = ForwardMsg()
-            fwd.ParseFromString(await asyncio.wait_for(ws.recv(), timeout))
-            kind = fwd.WhichOneof("type")
-            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                out["elements"] += 1
-                el = fwd.delta.new_element
-                if el.WhichOneof("type") == "exception":
-                    out["exceptions"].append(el.exception.message)
-                elif el.WhichOneof("type") == "heading":
-                    out["headings"].append(el.heading.body)
-            elif kind == "page_config_changed" and fwd.page_config_changed.title:
-                out["title"] = fwd.page_config_changed.title  # the browser tab's <title>; the last one wins
-            elif kind == "script_finished":
-                break
-    out["seconds"] = time.monotonic() - started
-    return out
-
 
 def run_async(coro_fn, *args):
     """Run an async function to completion in its own thread and event loop (Playwright's sync API keeps

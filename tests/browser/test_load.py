@@ -6,9 +6,10 @@ from __future__ import annotations
 import asyncio
 import time
 
-import duckdb
 import psutil
 import pytest
+
+from peer_challenges.devtools.replicas import councils_with_recommendations
 
 from .conftest import (
     CHROMIUM, CHROMIUM_ARGS, LOAD_FIGURES, PAGE_TITLES, ROOT, StreamlitServer, _require_chromium, run_async, ws_load,
@@ -33,16 +34,6 @@ def load_server(tmp_path_factory):
         yield srv
     finally:
         srv.stop()
-
-
-def councils_with_recommendations(n: int) -> list[tuple[str, str]]:
-    with duckdb.connect() as conn:
-        return conn.execute(
-            """SELECT c.council_id, c.name FROM read_parquet(?) c
-               WHERE c.council_id IN (SELECT council_id FROM read_parquet(?))
-               ORDER BY c.council_id LIMIT ?""",
-            [str(ROOT / "data" / "councils.parquet"), str(ROOT / "data" / "recommendations.parquet"), n],
-        ).fetchall()
 
 
 def rss_mb(proc: psutil.Process) -> float:
@@ -80,7 +71,7 @@ async def _open_councils_at_once(url: str, councils: list[tuple[str, str]]) -> l
 
 
 def test_ten_people_open_ten_councils_at_once(load_server):
-    councils = councils_with_recommendations(N_CONCURRENT)
+    councils = councils_with_recommendations(ROOT / "data", N_CONCURRENT)
     assert len(councils) == N_CONCURRENT
     started = time.monotonic()
     results = run_async(_open_councils_at_once, load_server.url, councils)
@@ -97,7 +88,7 @@ def test_memory_stays_bounded_over_200_page_loads(load_server):
     does after fetching the static files) across every page and ten councils; RSS of the server process
     at load 1, 50 and 200."""
     proc = psutil.Process(load_server.proc.pid)
-    councils = [cid for cid, _ in councils_with_recommendations(10)]
+    councils = [cid for cid, _ in councils_with_recommendations(ROOT / "data", 10)]
     # the overview is the default page, at the root URL ("" here)
     views = [("" if p == "overview" else p, "") for p in PAGE_TITLES] + [("council", f"council={c}") for c in councils] + [
         ("explore", f"council={c}") for c in councils[:4]] + [("council", "council=stroud&challenge=2019-03")]
