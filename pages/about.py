@@ -183,6 +183,12 @@ if not missing(info["first_year"].iloc[0]):
     st.caption(f"On-site visits from {int(info['first_year'].iloc[0])} to {int(info['last_year'].iloc[0])}. "
                "Counts are computed from the data each time the page loads.")
 
+served = ui.dataset_version()
+if served and served["version"]:
+    st.caption(f"This server reads dataset version `{served['version']}` (published "
+               f"{served['published_at'] or 'at a time not recorded'}) from `{served['source']}`, and looks for a newer "
+               f"publication every {served['poll_seconds']:g} seconds.")
+
 st.header("Sources")
 n_sources = ui.query_count("about__sources")
 st.markdown(

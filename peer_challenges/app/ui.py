@@ -120,6 +120,21 @@ def data_problem() -> str | None:
         return str(err)
 
 
+def dataset_version() -> dict | None:
+    """For an s3:// DATA_DIR: the published version this process serves ({version, published_at, source,
+    status}); None for a local data folder."""
+    value = os.environ.get("DATA_DIR")
+    if url_scheme(value) != "s3":
+        return None
+    from peer_challenges.store import remote
+
+    try:
+        info = remote.dataset(value).status()
+    except UserError:
+        return None
+    return {k: info.get(k) for k in ("version", "published_at", "source", "status", "poll_seconds")}
+
+
 def show_data_problem(message: str) -> None:
     st.error("The dashboard's data could not be loaded.", icon="🚫")
     if url_scheme(os.environ.get("DATA_DIR")):

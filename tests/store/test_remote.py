@@ -277,6 +277,20 @@ def test_data_dir_is_the_local_folder_of_the_version_served(bucket, tmp_path, mo
         remote.close_all()
 
 
+def test_the_about_page_says_which_published_version_it_reads(bucket, tmp_path, monkeypatch, endpoint, use_data, make_app):
+    version = publish(DATA, bucket.location.url, bucket=bucket)["version"]
+    for k, v in {**_env(endpoint), remote.CACHE_ENV: str(tmp_path / "c"), remote.POLL_ENV: "0"}.items():
+        monkeypatch.setenv(k, v)
+    try:
+        use_data(bucket.location.url)
+        at = make_app("about").run()
+        assert not at.exception
+        captions = " ".join(c.value for c in at.caption)
+        assert f"dataset version `{version}`" in captions and f"from `{bucket.location.url}`" in captions
+    finally:
+        remote.close_all()
+
+
 # ---- clear errors
 
 @pytest.mark.parametrize("url", ["s3://", "s3://Bad_Bucket/x", "s3://bucket/../x", "http://bucket/x", "s3://bucket/x?y=1",
