@@ -75,4 +75,21 @@ def write_report(report: dict, json_path: Path, markdown_path: Path | None = Non
     Path(json_path).parent.mkdir(parents=True, exist_ok=True)
     Path(json_path).write_text(json.dumps(report, indent=2, default=str) + "\n", encoding="utf-8")
     if markdown_path and str(markdown_path) != "-":
-        Path(markdown_path).write_text(render_markdown(report), encoding="utf-8")
+        write_markdown(Path(markdown_path), report, Path(json_path).parent / LOAD_JSON)
+
+
+LOAD_JSON = "load.json"
+
+
+def write_markdown(markdown_path: Path, report: dict | None, load_json: Path) -> None:
+    """RESULTS.md: the page/query tables of ``report`` (None: the latest results.json beside load_json) and,
+    when ``bench --load`` has been run, its section from load.json."""
+    from peer_challenges.devtools.bench import load
+
+    if report is None:
+        results = load_json.parent / "results.json"
+        report = json.loads(results.read_text(encoding="utf-8")) if results.exists() else None
+    parts = [render_markdown(report)] if report else ["# Benchmark results\n"]
+    if load_json.exists():
+        parts.append(load.render_markdown(json.loads(load_json.read_text(encoding="utf-8"))))
+    Path(markdown_path).write_text("\n".join(parts), encoding="utf-8")
