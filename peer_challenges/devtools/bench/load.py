@@ -254,6 +254,7 @@ def render_markdown(report: dict) -> str:
               "| visitor | concurrent | throughput ratio | p50 speed-up | p95 speed-up |", "|---|---:|---:|---:|---:|"]
     for q in report["ratios"]:
         lines.append(f"| {q['kind']} | {q['concurrent']} | {q['throughput_ratio']} | {q['p50_speedup']} | {q['p95_speedup']} |")
+    lines += _reading(report)
     errors = [(r["kind"], r["concurrent"], r["processes"], e) for r in report["runs"] for e in r["errors"]]
     if errors:
         lines += ["", "Sessions that did not complete (first few per run):", ""]
@@ -261,6 +262,30 @@ def render_markdown(report: dict) -> str:
     if not report.get("all_processes_survived", True):
         lines += ["", "**An app process exited during the run.**"]
     return "\n".join(lines) + "\n"
+
+
+def _reading(report: dict) -> list[str]:
+    """What the figures say, computed from them (so it stays true when the run is repeated)."""
+    runs = report["runs"]
+    one = [r for r in runs if r["processes"] == 1 and r["app_cores"] is not None]
+    out = []
+    if one:
+        top = max(r["app_cores"] for r in one)
+        out.append(f"- One app process used at most {top} cores in any run (its page runs share one Python "
+                   "interpreter), however many sessions waited: beyond that a single process only queues them.")
+    proto = [q for q in report["ratios"] if q["kind"] == "protocol" and q["throughput_ratio"]]
+    if proto:
+        out.append(f"- Without a browser on the machine, two processes completed {min(q['throughput_ratio'] for q in proto)}x to "
+                   f"{max(q['throughput_ratio'] for q in proto)}x as many sessions per second as one (the spread of "
+                   "sessions over replicas is random per visitor, so it is uneven at small numbers).")
+    browser = [r for r in runs if r["kind"] == "browser" and r["machine_busy"] is not None]
+    if browser:
+        out.append(f"- With Chromium drawing the pages on the same {report['machine'].get('nproc')} cores, the machine was "
+                   f"{min(r['machine_busy'] for r in browser):.0%}-{max(r['machine_busy'] for r in browser):.0%} busy and the app "
+                   f"processes used {max(r['app_cores'] for r in browser)} cores or less: the load generator, not the "
+                   "servers, set those times, so the browser ratios say nothing about the servers beyond their "
+                   "drawing every page correctly.")
+    return ["", "Reading:", "", *out] if out else []
 
 
 def write(report: dict, json_path: Path) -> None:
