@@ -26,29 +26,55 @@ def _upload(page, path) -> None:
     settle(page)
 
 
+def _stable_box(page, locator) -> dict:
+    """The locator's bounding box once it has stopped moving (two reads 250 ms apart agree): on a loaded
+    machine the page can still be laying out when the grid first appears."""
+    box = locator.bounding_box()
+    for _ in range(20):
+        page.wait_for_timeout(250)
+        again = locator.bounding_box()
+        if again == box:
+            return box
+        box = again
+    return box
+
+
 def _edit_cell(page, row: int, column: int, text: str) -> None:
     """Type into one cell of the data editor (a canvas grid): select its first cell, move with the arrow keys,
     open the cell's editor with Enter, replace its text and press Enter. The grid mirrors its cells in a
     hidden table for assistive technology (role=gridcell): the edit is done when a cell there holds the
-    text (tried again if a layout shift moved the grid under the click)."""
+    text. Tried again if a layout shift moved the grid under the click, or if keys were lost while the
+    machine was busy (the editor is checked to hold the whole text before it is committed)."""
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text="Full text")).first
-    for _attempt in range(3):
+    done = grid.locator('[role="gridcell"]').filter(has_text=text[:40]).first
+    for _attempt in range(4):
         grid.scroll_into_view_if_needed()
-        box = grid.bounding_box()
+        box = _stable_box(page, grid)
         page.mouse.click(box["x"] + 65, box["y"] + 35 + 17)  # the first row's "No." cell (right of the row-select box)
         for _ in range(row):
             page.keyboard.press("ArrowDown")
         for _ in range(column):
             page.keyboard.press("ArrowRight")
         page.keyboard.press("Enter")  # open the cell editor, and wait until it has the keyboard
-        page.wait_for_function("() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'")
+        try:
+            page.wait_for_function(
+                "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'", timeout=10_000
+            )
+        except Exception:
+            page.keyboard.press("Escape")
+            continue
         page.wait_for_timeout(300)  # the editor fills in the cell's text just after it takes focus
         page.keyboard.press("ControlOrMeta+a")
         page.keyboard.type(text)
+        typed = page.evaluate("() => document.activeElement && document.activeElement.value")
+        if typed != text:  # keys lost (or the editor refilled itself): do not commit a half-typed cell
+            page.keyboard.press("Escape")
+            settle(page)
+            continue
         page.keyboard.press("Enter")  # commits the cell (the data editor sends the edit and the page reruns)
         settle(page)
         try:
-            grid.locator('[role="gridcell"]').filter(has_text=text[:40]).first.wait_for(state="attached", timeout=5_000)
+            done.wait_for(state="attached", timeout=15_000)
             return
         except Exception:
             page.keyboard.press("Escape")
