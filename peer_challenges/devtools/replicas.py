@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ import urllib.request
 from pathlib import Path
 
 from peer_challenges import PROJECT_ROOT
-from peer_challenges.devtools.bench.coldstart import CHROMIUM, CHROMIUM_ARGS
+from peer_challenges.devtools.bench.coldstart import CHROMIUM, CHROMIUM_ARGS, free_port
 
 NGINX_CONF = PROJECT_ROOT / "deploy" / "nginx.conf"
 AFFINITY_COOKIE = "pc_replica"
@@ -35,12 +34,6 @@ DRAWN_JS = """() => { const app = document.querySelector('[data-testid="stApp"]'
         && document.querySelector('[data-testid="stMain"] h1')
         && !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
         && !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]'); }"""
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def nginx_binary() -> str | None:

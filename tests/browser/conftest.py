@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from peer_challenges.devtools.replicas import Process, free_port, serve_args, ws_load_async
+from peer_challenges.devtools.bench.coldstart import free_port
+from peer_challenges.devtools.replicas import Process, serve_args, ws_load_async
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = os.environ.get("PEER_CHALLENGES_CHROMIUM", "/usr/bin/chromium")

@@ -14,7 +14,7 @@ import pyarrow.parquet as pq
 import pytest
 from moto.server import ThreadedMotoServer
 
-from peer_challenges.devtools.replicas import free_port
+from peer_challenges.devtools.bench.coldstart import free_port
 from peer_challenges.domain import paths
 from peer_challenges.domain.errors import UserError
 from peer_challenges.store import manifest as mf

@@ -25,7 +25,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 
 
 # ---- cold start ---------------------------------------------------------------------------------------
-def _free_port() -> int:
+def free_port() -> int:
+    """A loopback TCP port nothing listens on now (the OS picks it)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
@@ -35,7 +36,7 @@ def cold_start(folder: Path, title: str | None = None, timeout: float = 180) -> 
     """ms from `streamlit run app.py` to the overview fully drawn in headless Chromium."""
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "DATA_DIR": str(folder), "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
     log_file = tempfile.NamedTemporaryFile(prefix="bench-streamlit-", suffix=".log", delete=False)
     from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
