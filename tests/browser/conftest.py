@@ -15,15 +15,10 @@ from pathlib import Path
 
 import pytest
 
-from peer_challenges.devtools.bench.coldstart import free_port
+from peer_challenges.devtools.bench.coldstart import CHROMIUM, CHROMIUM_ARGS, free_port
 from peer_challenges.devtools.replicas import Process, serve_args, ws_load_async
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = os.environ.get("PEER_CHALLENGES_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync",
-]
 REQUIRE_BROWSER = os.environ.get("PEER_CHALLENGES_REQUIRE_BROWSER") == "1"
 STARTUP_TIMEOUT = 90  # seconds for `streamlit run` to answer /_stcore/health
 RENDER_TIMEOUT = 60_000  # ms for a page to finish its script run

@@ -19,7 +19,8 @@ from pathlib import Path
 from peer_challenges import PROJECT_ROOT
 from peer_challenges.domain.errors import UserError
 
-CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium unless PEER_CHALLENGES_CHROMIUM names another (the browser tests and benchmarks share it)
+CHROMIUM = os.environ.get("PEER_CHALLENGES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
 
