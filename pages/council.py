@@ -179,11 +179,7 @@ recs, snapshots = data.recommendations, data.snapshots
 st.header(narrative.challenge_label(challenge).capitalize(), anchor="challenge")
 
 # ---- metrics -------------------------------------------------------------------------------------
-cols = st.columns([1, 1, 1, 1, 1.3])
-for col, metric in zip(cols, view.metrics(recs, challenge)):
-    col.metric(metric.label, metric.value, help=metric.help)
-    if metric.caption:
-        col.caption(metric.caption)
+ui.metric_row(view.metrics(recs, challenge))
 status_note = view.status_caption(recs)
 if status_note:
     st.caption(status_note)

@@ -44,11 +44,7 @@ if not cycle.n_councils:
             "See data/register/README.md.", icon="📭")
     st.stop()
 
-cols = st.columns([1, 1.4, 1, 1])
-for col, metric in zip(cols, view.metrics(cycle)):
-    col.metric(metric.label, metric.value, help=metric.help)
-    if metric.caption:
-        col.caption(metric.caption)
+ui.metric_row(view.metrics(cycle))
 st.markdown(view.headline(cycle))
 
 st.header("By council type and region")

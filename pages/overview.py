@@ -11,6 +11,7 @@ from peer_challenges.analysis import charts, narrative
 from peer_challenges.app import cache, ui
 from peer_challenges.app.views import cycle as cycle_view
 from peer_challenges.app.views import overview as ov
+from peer_challenges.app.views.common import Metric
 from peer_challenges.analysis.narrative import escape_markdown, plural
 from peer_challenges.domain.paths import data_dir
 
@@ -48,16 +49,15 @@ if int(head["challenges"]) == 0:
 
 # ---- headline metrics --------------------------------------------------------------------------
 recorded = int(head["recommendations_recorded"])
-cols = st.columns(5)
-cols[0].metric("Councils", f"{int(head['councils']):,}", help="Councils with at least one challenge in view.")
-cols[1].metric("Challenges", f"{int(head['challenges']):,}", help=ov.challenges_help(head))
-cols[2].metric("Recommendations", f"{recorded:,}",
-               help="Records that are one recommendation with its own wording (placeholders, headings and focus "
-                    "areas are counted apart, in the caption).")
-cols[2].caption(ov.recommendations_caption(head))
-for col, metric in ((cols[3], ov.completion_metric(head, assessed)), (cols[4], ov.progress_review_metric(head))):
-    col.metric(metric.label, metric.value, help=metric.help)
-    col.caption(metric.caption)
+ui.metric_row([
+    Metric("Councils", f"{int(head['councils']):,}", "Councils with at least one challenge in view."),
+    Metric("Challenges", f"{int(head['challenges']):,}", ov.challenges_help(head)),
+    Metric("Recommendations", f"{recorded:,}",
+           "Records that are one recommendation with its own wording (placeholders, headings and focus areas are "
+           "counted apart, in the caption).", ov.recommendations_caption(head)),
+    ov.completion_metric(head, assessed),
+    ov.progress_review_metric(head),
+])
 
 st.markdown(
     f"Most challenges are recorded with their dates only: {plural(int(head['challenges_with_recommendations']), 'challenge')} "

@@ -69,11 +69,7 @@ tab_delivery, tab_process, tab_ratings = st.tabs(sv.TABS)
 # ---------------------------------------------------------------- delivery slippage
 with tab_delivery:
     delivery = sv.delivery(ui.query, rec_params)
-    cols = st.columns([1.8, 1, 1, 1, 1])  # the first holds "450,404 of 731,629" at national scale
-    for col, metric in zip(cols, sv.delivery_metrics(delivery)):
-        col.metric(metric.label, metric.value, help=metric.help)
-        if metric.caption:
-            col.caption(metric.caption)
+    ui.metric_row(sv.delivery_metrics(delivery))  # "450,404 of 731,629" at national scale shows whole
     st.markdown(sv.measurability_sentence(delivery))
 
     if delivery.n_recommendations == 0:
@@ -139,9 +135,7 @@ with tab_process:
     if timeliness is None:
         st.info("No challenges match these filters. Widen the sidebar filters.", icon="🔍")
     else:
-        for col, metric in zip(st.columns(4), sv.timeliness_metrics(timeliness)):
-            col.metric(metric.label, metric.value, help=metric.help)
-            col.caption(metric.caption)
+        ui.metric_row(sv.timeliness_metrics(timeliness))
         milestone = st.radio("Milestone", [k for k, _, _ in ac.MILESTONES], format_func=ac.MILESTONE_LABELS.get,
                              horizontal=True, key="slip_milestone", index=2)
         dots = sv.timeliness_chart(ui.query, timeliness, milestone, council, names.get(council))

@@ -49,8 +49,7 @@ if sel.n_challenges == 0:
             icon="🔍")
     st.stop()
 
-for col, metric in zip(st.columns(3), tv.metrics(sel)):
-    col.metric(metric.label, metric.value, help=metric.help)
+ui.metric_row(tv.metrics(sel))
 
 if sel.n_recs == 0:
     st.info(tv.no_recommendations_notice(sel), icon="🔍")

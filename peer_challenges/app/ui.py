@@ -310,6 +310,18 @@ def write_url(key: str, param: str, value, default) -> None:
         st.session_state[f"_{key}_url"] = value
 
 
+def metric_row(metrics) -> None:
+    """Headline metrics in a row that wraps onto another line when the screen is too narrow, each in a box as
+    wide as its label and value need (Metric.width): fixed st.columns cut "not known" or a long label short
+    with an ellipsis. A metric's caption sits under it, inside its box."""
+    row = st.container(horizontal=True, gap="small")
+    for metric in metrics:
+        box = row.container(width=metric.width)
+        box.metric(metric.label, metric.value, help=metric.help)
+        if metric.caption:
+            box.caption(metric.caption)
+
+
 def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,
                note: str | None = None, *, margin_top: int = 30) -> None:
     """Headline above the chart (it wraps on narrow screens), alt text, a note, then the data behind it in a

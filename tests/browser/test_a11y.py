@@ -116,6 +116,30 @@ def test_axe_narrow_screen(browser, base_url):
         ctx.close()
 
 
+CUT_SHORT_JS = """() => [...document.querySelectorAll(
+        '[data-testid="stMetricValue"], [data-testid="stMetricValue"] *, [data-testid="stMetricLabel"] *')]
+    .filter(e => e.clientWidth > 0 && e.scrollWidth > e.clientWidth + 1)
+    .map(e => e.innerText.trim()).filter(t => t)"""
+
+
+@pytest.mark.parametrize("width", [1000, 1300])
+def test_headline_figures_are_never_cut_short(browser, base_url, width):
+    """A headline figure in words ("not known") or a long label must show whole, not as "not k…": on a laptop
+    screen the page's metric rows wrap instead of cutting them short."""
+    ctx = browser.new_context(viewport={"width": width, "height": 900})
+    try:
+        page = ctx.new_page()
+        cut = {}
+        for path, query in [("council", "council=brentwood"), ("", ""), ("slippage", ""), ("cycle", ""), ("themes", "")]:
+            open_page(page, base_url, path, query=query)
+            assert page.locator('[data-testid="stMetricValue"]').count() >= 3, f"/{path}: no headline metrics"
+            if found := page.evaluate(CUT_SHORT_JS):
+                cut[f"/{path}?{query}"] = found
+        assert not cut, f"at {width} px these metric labels or values are cut short: {cut}"
+    finally:
+        ctx.close()
+
+
 # ---------------------------------------------------------------- keyboard only
 
 ACTIVE = """() => { const e = document.activeElement; return {tag: e.tagName, role: e.getAttribute('role'),

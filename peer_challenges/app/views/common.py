@@ -23,6 +23,16 @@ class Metric:
     help: str | None = None
     caption: str | None = None
 
+    @property
+    def width(self) -> int:
+        """Pixels this metric's box needs for its label and value to show whole (st.metric cuts both short
+        with an ellipsis when its box is narrower): the value is drawn at 2.25rem (about 19 px a character),
+        the label at 14 px (about 7.5) beside a 26 px help icon. A long caption wraps inside at least 180 px."""
+        value = len(str(self.value)) * 19
+        label = round(len(self.label) * 7.5) + (26 if self.help else 0)
+        caption = 180 if self.caption and len(self.caption) > 40 else 0
+        return max(100, value, label, caption)
+
 
 @dataclass
 class Chart:
