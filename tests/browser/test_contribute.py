@@ -39,6 +39,11 @@ def _stable_box(page, locator) -> dict:
     return box
 
 
+def _focused(page) -> str:
+    return page.evaluate("""() => { const e = document.activeElement;
+        return e ? `${e.tagName} ${e.getAttribute('data-testid') || e.className || ''}`.trim() : 'nothing'; }""")
+
+
 def _edit_cell(page, row: int, column: int, text: str) -> None:
     """Type into one cell of the data editor (a canvas grid): select its first cell, move with the arrow keys,
     open the cell's editor with Enter, replace its text and press Enter. The grid mirrors its cells in a
@@ -47,6 +52,7 @@ def _edit_cell(page, row: int, column: int, text: str) -> None:
     machine was busy (the editor is checked to hold the whole text before it is committed)."""
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text="Full text")).first
     done = grid.locator('[role="gridcell"]').filter(has_text=text[:40]).first
+    tried = []  # why each attempt failed, for the error message
     for _attempt in range(4):
         grid.scroll_into_view_if_needed()
         box = _stable_box(page, grid)
@@ -61,6 +67,7 @@ def _edit_cell(page, row: int, column: int, text: str) -> None:
                 "() => document.activeElement && document.activeElement.tagName === 'TEXTAREA'", timeout=10_000
             )
         except Exception:
+            tried.append(f"the cell editor did not take the keyboard (focus on {_focused(page)})")
             page.keyboard.press("Escape")
             continue
         page.wait_for_timeout(300)  # the editor fills in the cell's text just after it takes focus
@@ -68,6 +75,7 @@ def _edit_cell(page, row: int, column: int, text: str) -> None:
         page.keyboard.type(text)
         typed = page.evaluate("() => document.activeElement && document.activeElement.value")
         if typed != text:  # keys lost (or the editor refilled itself): do not commit a half-typed cell
+            tried.append(f"the editor held {typed!r} after typing (focus on {_focused(page)})")
             page.keyboard.press("Escape")
             settle(page)
             continue
@@ -77,8 +85,14 @@ def _edit_cell(page, row: int, column: int, text: str) -> None:
             done.wait_for(state="attached", timeout=15_000)
             return
         except Exception:
+            tried.append(f"no grid cell showed the text after Enter (focus on {_focused(page)})")
             page.keyboard.press("Escape")
-    raise AssertionError(f"could not type {text!r} into row {row}, column {column} of the data editor")
+    try:  # the hidden table's rows: the header first, then one per grid row
+        cells = grid.locator('[role="row"]').nth(row + 1).locator('[role="gridcell"]').all_inner_texts()
+    except Exception as exc:
+        cells = f"unreadable ({exc})"
+    raise AssertionError(f"could not type {text!r} into row {row}, column {column} of the data editor: "
+                         + "; ".join(tried) + f". That row's cells now read {cells!r}")
 
 
 def test_upload_correct_download_build_and_see_it(page, base_url, tmp_path, tmp_path_factory):
