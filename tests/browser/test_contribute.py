@@ -46,10 +46,11 @@ def _focused(page) -> str:
 
 def _edit_cell(page, row: int, column: int, text: str) -> None:
     """Type into one cell of the data editor (a canvas grid): select its first cell, move with the arrow keys,
-    open the cell's editor with Enter, replace its text and press Enter. The grid mirrors its cells in a
-    hidden table for assistive technology (role=gridcell): the edit is done when a cell there holds the
-    text. Tried again if a layout shift moved the grid under the click, or if keys were lost while the
-    machine was busy (the editor is checked to hold the whole text before it is committed)."""
+    open the cell's editor with Enter, select its text, insert the new text (as one input event, as a paste
+    or an input method does) and press Enter. The grid mirrors its cells in a hidden table for assistive
+    technology (role=gridcell): the edit is done when a cell there holds the text. Tried again if a layout
+    shift moved the grid under the click, or if the editor did not take the text while the machine was busy
+    (it is checked to hold the whole text before it is committed); the error says why each attempt failed."""
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator("th", has_text="Full text")).first
     done = grid.locator('[role="gridcell"]').filter(has_text=text[:40]).first
     tried = []  # why each attempt failed, for the error message
@@ -72,7 +73,7 @@ def _edit_cell(page, row: int, column: int, text: str) -> None:
             continue
         page.wait_for_timeout(300)  # the editor fills in the cell's text just after it takes focus
         page.keyboard.press("ControlOrMeta+a")
-        page.keyboard.type(text)
+        page.keyboard.insert_text(text)  # one input event, not 53 key presses a busy machine can drop
         typed = page.evaluate("() => document.activeElement && document.activeElement.value")
         if typed != text:  # keys lost (or the editor refilled itself): do not commit a half-typed cell
             tried.append(f"the editor held {typed!r} after typing (focus on {_focused(page)})")
