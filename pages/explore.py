@@ -13,7 +13,7 @@ import streamlit as st
 from peer_challenges.export import dictionary as dd
 from peer_challenges.export import tables as ex
 from peer_challenges.app import ui
-from peer_challenges.analysis.narrative import escape_markdown
+from peer_challenges.analysis.narrative import escape_markdown, records_phrase
 from peer_challenges.domain.vocab import CORE_THEMES
 from peer_challenges.domain.status import status_words
 
@@ -216,7 +216,13 @@ summary = ex.describe(applied, council_names, topic_labels)
 
 m, s = st.columns([1, 4], vertical_alignment="center")
 m.metric("Matching rows", f"{total:,}")
-s.markdown(f"**{total:,} {noun}** · filters in force: {_md(summary)}")
+if table == "recommendations" and total:  # what the rows are, as the overview counts them
+    what = records_phrase(ui.query_count_by("explore__recommendations", "record_kind", **ex.query_params(filters, table)))
+    head, _, rest = what.partition(": ")
+    what = f"**{head}**" + (f": {rest}" if rest else "")
+else:
+    what = f"**{total:,} {noun}**"
+s.markdown(f"{what} · filters in force: {_md(summary)}")
 
 if df.empty:
     st.info(f"No {plural_noun} match these filters. Remove a filter above or in the sidebar, or clear them all.",
@@ -227,9 +233,9 @@ if df.empty:
 if table in ("recommendations", "updates"):
     scope = ui.query("explore__challenge_scope", **ex.query_params(filters, "challenges"))
     n_scope, with_recs, short = (int(scope[c].iloc[0]) for c in ("challenges", "with_recommendations", "fewer_than_made"))
-    note = (f"{with_recs:,} of {n_scope:,} {'challenge' if n_scope == 1 else 'challenges'} matching the council, "
-            f"type, region and year filters {'has' if with_recs == 1 else 'have'} recommendations recorded; "
-            "challenges without any cannot appear here.")
+    note = (f"{with_recs:,} of {n_scope:,} {'challenge' if n_scope == 1 else 'challenges'} (a joint challenge "
+            f"counted once) matching the council, type, region and year filters {'has' if with_recs == 1 else 'have'} "
+            "recommendations recorded; challenges without any cannot appear here.")
     if short:
         note += f" For {short:,} of them we hold fewer recommendations than the report made."
     st.caption(note + " Every status says who assessed it ('Status assessed by': the council's own rating, the peer team's "

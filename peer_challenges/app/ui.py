@@ -50,6 +50,16 @@ def query_count(name: str, **params) -> int:
     return _cached_count(str(data_dir()), name, tuple(sorted(params.items())))
 
 
+@st.cache_data(show_spinner=False, max_entries=256)
+def _cached_count_by(folder: str, name: str, column: str, params: tuple) -> dict:
+    return _data.run_count_by(name, column, conn=_connection(folder), **dict(params))
+
+
+def query_count_by(name: str, column: str, **params) -> dict:
+    """How many rows a named query returns for each value of one of its columns, cached like ``query``."""
+    return _cached_count_by(str(data_dir()), name, column, tuple(sorted(params.items())))
+
+
 def total_rows(shown: pd.DataFrame, limit: int, name: str, **params) -> int:
     """How many rows match, for a list drawn with ``$limit``: the rows shown when fewer than the limit came
     back, else the named query's count (the same parameters, no limit)."""

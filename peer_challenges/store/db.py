@@ -178,6 +178,22 @@ def run_count(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params
         cursor.close()
 
 
+def run_count_by(name: str, column: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> dict:
+    """How many rows queries/<name>.sql returns for each value of one of its columns (any $limit left
+    unbound): {value: rows}. The column is a name from the query's own select list, never user text."""
+    if not re.fullmatch(r"[a-z_][a-z0-9_]*", column):
+        raise UserError(f"{column!r} is not a column name")
+    sql = load_sql(name)
+    bound = _bound(name, {k: v for k, v in params.items() if k != "limit"})
+    cursor = (conn or default_connection()).cursor()
+    try:
+        rows = cursor.execute(f'SELECT "{column}", count(*) FROM (\n{sql}\n) AS counted GROUP BY 1',
+                              bound or None).fetchall()
+        return {value: int(n) for value, n in rows}
+    finally:
+        cursor.close()
+
+
 _NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),
              pa.int64(): pd.Int64Dtype(), pa.uint8(): pd.UInt8Dtype(), pa.uint16(): pd.UInt16Dtype(),
              pa.uint32(): pd.UInt32Dtype(), pa.uint64(): pd.UInt64Dtype(), pa.bool_(): pd.BooleanDtype()}

@@ -146,3 +146,12 @@ def test_escape_markdown_neutralises_markup():
     assert "<script>" not in escaped
     assert "](" not in escaped and "**" not in escaped and "$x$" not in escaped
     assert narrative.escape_markdown(None) == ""
+
+
+def test_records_phrase_says_what_the_records_are():
+    assert narrative.records_phrase({"recommendation": 271, "inferred": 48, "heading_or_group": 107,
+                                     "placeholder": 45}) == "471 records: 319 recommendations, 107 headings and 45 placeholders"
+    assert narrative.records_phrase({"recommendation": 9}) == "9 recommendations"
+    assert narrative.records_phrase({"inferred": 1}) == "1 recommendation"
+    assert narrative.records_phrase({"recommendation": 1, "focus_area": 2}) == \
+        "3 records: 1 recommendation and 2 council-requested focus areas"

@@ -93,3 +93,19 @@ def test_no_match_gives_an_empty_state_with_a_way_back(on_fixture, make_app):
     assert not at.exception
     assert rows_shown(at) == 106
     assert "council" not in at.query_params and "q" not in at.query_params
+
+
+def test_recommendation_rows_say_what_they_are(on_fixture, make_app):
+    """The fixture's 106 recommendation records are 79 recommendations (74 with their own wording and 5 inferred,
+    Stroud), 18 headings (Tower Hamlets) and 9 placeholders (Fylde), counted as the overview counts them; its
+    18 challenge records are 17 challenges, a joint challenge once."""
+    at = make_app("explore").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert rows_shown(at) == 106
+    assert "**106 records**: 79 recommendations, 18 headings and 9 placeholders · filters in force" in text
+    assert " of 17 challenges (a joint challenge counted once) matching" in " ".join(c.value for c in at.caption)
+    at = make_app("explore", {"council": "tower-hamlets"}).run()
+    assert "**18 records**: 0 recommendations and 18 headings · filters in force" in " ".join(m.value for m in at.markdown)
+    at = make_app("explore", {"council": "brentwood"}).run()
+    assert "**9 recommendations** · filters in force" in " ".join(m.value for m in at.markdown)

@@ -385,3 +385,19 @@ def test_sources_are_up_to_date_with_the_facts():
     res = subprocess.run([sys.executable, "scripts/facts_to_sources.py", "--check", "--facts", str(facts), "--out", str(DATA)],
                          cwd=ROOT, capture_output=True, text=True)
     assert res.returncode == 0, res.stdout + res.stderr
+
+
+def test_count_by_a_column_of_a_named_query(fx):
+    """run_count_by groups a named query's rows by one of its columns with the same bound parameters as
+    run_count: the fixture's recommendation records by kind, all and at one council; a column that is not a
+    plain name is refused before any SQL is built."""
+    from peer_challenges.domain.errors import UserError
+    from peer_challenges.store.db import run_count, run_count_by
+
+    kinds = run_count_by("explore__recommendations", "record_kind", conn=fx, limit=5)
+    assert kinds == {"recommendation": 74, "inferred": 5, "heading_or_group": 18, "placeholder": 9}
+    assert sum(kinds.values()) == run_count("explore__recommendations", conn=fx)
+    assert run_count_by("explore__recommendations", "record_kind", conn=fx, councils=["stroud"]) == \
+        {"recommendation": 8, "inferred": 5}
+    with pytest.raises(UserError, match="not a column name"):
+        run_count_by("explore__recommendations", 'record_kind" FROM x; --', conn=fx)
