@@ -98,7 +98,8 @@ councils, and appears on each partner council's page with the partners named.
 
 **Record kinds.** Some records are not one recommendation with its own wording: a **placeholder** only says a
 recommendation exists, a **heading** groups several, a **focus area** is the council's own request. They are never
-themed from their own text, and counts of recommendations and themes leave them out and say how many.
+themed from their own text, and counts of recommendations and themes leave them out and say how many. On
+Explore and download, the **Record kind** filter takes exactly the records a figure counts.
 
 **Slippage.** For a recommendation reported complete: the date it was first reported complete minus its **original**
 target date, in days. For one still open: the date of its latest update minus the original target. A revised target is

@@ -13,8 +13,8 @@ import streamlit as st
 from peer_challenges.export import dictionary as dd
 from peer_challenges.export import tables as ex
 from peer_challenges.app import ui
-from peer_challenges.analysis.narrative import escape_markdown, records_phrase
-from peer_challenges.domain.vocab import CORE_THEMES
+from peer_challenges.analysis.narrative import RECORD_KIND_LABELS, escape_markdown, records_phrase
+from peer_challenges.domain.vocab import CORE_THEMES, RECORD_KINDS
 from peer_challenges.domain.status import status_words
 
 # query-string key -> (session-state key, Filters field)
@@ -24,8 +24,9 @@ URL_KEYS = {
     "topic": ("exp_topic", "topics"),
     "status": ("exp_status", "statuses"),
     "bucket": ("exp_bucket", "buckets"),
+    "kind": ("exp_kind", "kinds"),
 }
-RECOMMENDATION_ONLY = ("exp_theme", "exp_topic", "exp_status", "exp_bucket", "exp_q")
+RECOMMENDATION_ONLY = ("exp_theme", "exp_topic", "exp_status", "exp_bucket", "exp_kind", "exp_q")
 STATUS_COLUMNS = ("latest_status", "status")
 WIDE_COLUMNS = ("title", "recommendation_title", "text", "note", "notes")
 SHOW_ROWS = 1000  # rows drawn in the table; the count and the downloads cover every matching row
@@ -53,7 +54,8 @@ def _init_from_url(topic_ids: list[str]) -> None:
     ignored = list(resolved.ignored)
     f = resolved.filters
     values = {"exp_council": list(f.councils), "exp_theme": list(f.themes), "exp_topic": list(f.topics),
-              "exp_status": list(f.statuses), "exp_bucket": list(f.buckets), "exp_q": f.search or ""}
+              "exp_status": list(f.statuses), "exp_bucket": list(f.buckets), "exp_kind": list(f.kinds),
+              "exp_q": f.search or ""}
     table = st.query_params.get("table") or ex.DEFAULT_TABLE
     if table not in ex.TABLES:
         ignored.append(("Table", table))
@@ -67,7 +69,7 @@ def _init_from_url(topic_ids: list[str]) -> None:
 
 def _clear_filters() -> None:
     """Button callback: every filter back to 'all' (this page's and the shared sidebar ones)."""
-    for key in ("exp_council", "exp_theme", "exp_topic", "exp_status", "exp_bucket"):
+    for key in ("exp_council", "exp_theme", "exp_topic", "exp_status", "exp_bucket", "exp_kind"):
         st.session_state[key] = []
     st.session_state["exp_q"] = ""
     st.session_state["flt_type"] = []
@@ -121,8 +123,8 @@ def _column_config(table: str, columns) -> dict:
 
 
 def _display_frame(df):
-    """The table as shown: statuses as icon + words, slippage buckets in words (the downloads keep the codes,
-    which the data dictionary explains)."""
+    """The table as shown: statuses as icon + words, slippage buckets and record kinds in words (the downloads
+    keep the codes, which the data dictionary explains)."""
     out = df.copy()
     for col in STATUS_COLUMNS:
         if col in out:
@@ -130,6 +132,9 @@ def _display_frame(df):
     if "slippage_bucket" in out:
         out["slippage_bucket"] = pd.Series([dd.SLIPPAGE_BUCKET_LABELS.get(b, b) for b in out["slippage_bucket"].tolist()],
                                            index=out.index, dtype=object)
+    if "record_kind" in out:
+        out["record_kind"] = pd.Series([RECORD_KIND_LABELS.get(k, k) for k in out["record_kind"].tolist()],
+                                       index=out.index, dtype=object)
     return out
 
 
@@ -176,7 +181,12 @@ with st.container(border=True):
                    placeholder="Any slippage", disabled=not rec_filters_apply,
                    help=not_here or "Against the original target date: " + "; ".join(
                        f"{dd.SLIPPAGE_BUCKET_LABELS[k]} = {v}" for k, v in dd.SLIPPAGE_BUCKET_MEANINGS.items()))
-    c6.text_input("Search titles and text", key="exp_q", placeholder="e.g. scrutiny", disabled=not rec_filters_apply,
+    c6.multiselect("Record kind", RECORD_KINDS, key="exp_kind", format_func=RECORD_KIND_LABELS.get,
+                   placeholder="Every kind of record", disabled=not rec_filters_apply,
+                   help=not_here or "What each record is. The dashboard's figures count a recommendation (with its "
+                                    "own wording, or inferred from the text); headings over recommendations, "
+                                    "placeholders and council-requested focus areas are counted apart.")
+    st.text_input("Search titles and text", key="exp_q", placeholder="e.g. scrutiny", disabled=not rec_filters_apply,
                   help=not_here or "Case-insensitive; matches the recommendation's number, title or full text "
                                    "(and, for progress updates, the note).")
     st.caption("Council type, region and on-site years are set in the sidebar and apply to every page.")
@@ -190,7 +200,7 @@ filters = ex.Filters(
     year_from=shared["year_from"] if years_set else None, year_to=shared["year_to"] if years_set else None,
     themes=st.session_state["exp_theme"], topics=st.session_state["exp_topic"],
     statuses=st.session_state["exp_status"], buckets=st.session_state["exp_bucket"],
-    search=st.session_state["exp_q"],
+    kinds=st.session_state["exp_kind"], search=st.session_state["exp_q"],
 )
 
 if st.session_state.get("exp_ignored"):

@@ -2,7 +2,7 @@
 -- source links, filtered. Every filter is optional (NULL or an empty list = no filter):
 -- $councils, $council_types, $regions (lists), $year_from, $year_to (on-site year, inclusive),
 -- $themes (core themes), $topics (any of), $statuses (latest status; 'not_reported' = no status),
--- $buckets (slippage bucket), $search (text; case-insensitive substring of number, title or full text).
+-- $buckets (slippage bucket), $kinds (record kind: recommendation, inferred, heading_or_group, ...), $search (text; case-insensitive substring of number, title or full text).
 SELECT s.council_name, s.challenge_month, s.number, s.title,
        s.latest_status, s.latest_as_of, s.latest_as_of_precision, s.latest_assessed_by, s.latest_peer_view, s.latest_rag,
        s.target_raw, s.target_date, s.target_precision, s.revised_target, s.revised_target_precision,
@@ -24,6 +24,7 @@ WHERE ($councils IS NULL OR len($councils) = 0 OR s.council_id IN (SELECT unnest
   AND ($topics IS NULL OR len($topics) = 0 OR list_has_any(s.topics, $topics))
   AND ($statuses IS NULL OR len($statuses) = 0 OR coalesce(s.latest_status, 'not_reported') IN (SELECT unnest($statuses)))
   AND ($buckets IS NULL OR len($buckets) = 0 OR s.slippage_bucket IN (SELECT unnest($buckets)))
+  AND ($kinds IS NULL OR len($kinds) = 0 OR s.record_kind IN (SELECT unnest($kinds)))
   AND ($search IS NULL OR contains(lower(concat_ws(' ', s.number, s.title, r.text)), lower($search)))
 ORDER BY s.council_name, s.challenge_month NULLS FIRST, s.challenge_id, s.seq
 LIMIT $limit  -- the page shows the first rows only ($limit); exports and counts leave it NULL (all rows)

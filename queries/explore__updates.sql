@@ -1,7 +1,7 @@
 -- Explore page / export: the progress history — one row per recorded update — of the recommendations
 -- that match the filters (same parameters and meanings as explore__recommendations; $statuses and
 -- $buckets select recommendations by their LATEST status / slippage bucket, so a recommendation's
--- whole history is kept together). $search also matches the update's note and status as written.
+-- whole history is kept together; $kinds by the recommendation's record kind). $search also matches the update's note and status as written.
 SELECT s.council_name, s.challenge_month, s.number AS recommendation_number, s.title AS recommendation_title,
        u.as_of, u.as_of_precision, u.status, u.status_raw, u.rag, u.assessed_by, u.peer_view,
        u.revised_target, u.revised_target_precision, u.note, src.url AS source_url, s.core_theme,
@@ -20,6 +20,7 @@ WHERE ($councils IS NULL OR len($councils) = 0 OR s.council_id IN (SELECT unnest
   AND ($topics IS NULL OR len($topics) = 0 OR list_has_any(s.topics, $topics))
   AND ($statuses IS NULL OR len($statuses) = 0 OR coalesce(s.latest_status, 'not_reported') IN (SELECT unnest($statuses)))
   AND ($buckets IS NULL OR len($buckets) = 0 OR s.slippage_bucket IN (SELECT unnest($buckets)))
+  AND ($kinds IS NULL OR len($kinds) = 0 OR s.record_kind IN (SELECT unnest($kinds)))
   AND ($search IS NULL OR contains(lower(concat_ws(' ', s.number, s.title, r.text, u.status_raw, u.note)), lower($search)))
 ORDER BY s.council_name, s.challenge_month NULLS FIRST, s.challenge_id, s.seq, u.as_of NULLS FIRST, u.seq
 LIMIT $limit  -- the page shows the first rows only ($limit); exports and counts leave it NULL (all rows)

@@ -16,7 +16,7 @@ import pandas as pd
 
 from peer_challenges.domain import intervals, norms, taxonomy
 from peer_challenges.domain.dates import period_label
-from peer_challenges.domain.vocab import DATE_BASIS_WORDS, RECORD_KIND_WORDS, REVIEW_KIND_WORDS, SLIPPAGE_BUCKETS
+from peer_challenges.domain.vocab import COUNTED_KINDS, DATE_BASIS_WORDS, RECORD_KIND_WORDS, REVIEW_KIND_WORDS, SLIPPAGE_BUCKETS
 
 # a council's timeline: the visit, then each milestone with its LGA norm (domain.norms)
 MILESTONES = ((norms.ONSITE_COLUMN, norms.ONSITE_LABEL, 0),
@@ -126,10 +126,10 @@ def records_phrase(by_kind: Mapping) -> str:
     """A count of recommendation records that says what they are, as the overview counts them:
     "471 records: 319 recommendations, 107 headings and 45 placeholders", or "9 recommendations" when every
     record is one recommendation with its own wording (record_kind recommendation or inferred)."""
-    counted = sum(n for kind, n in by_kind.items() if kind in ("recommendation", "inferred"))
+    counted = sum(n for kind, n in by_kind.items() if kind in COUNTED_KINDS)
     others = [plural(n, *RECORD_KIND_WORDS.get(kind, ("other record", "other records")))
               for kind, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], str(kv[0])))
-              if n and kind not in ("recommendation", "inferred")]
+              if n and kind not in COUNTED_KINDS]
     if not others:
         return plural(counted, "recommendation")
     total = sum(by_kind.values())

@@ -14,7 +14,7 @@ from typing import Iterable
 
 from peer_challenges.export import dictionary as dd
 from peer_challenges.domain.errors import UserError
-from peer_challenges.domain.vocab import COUNCIL_TYPES, REGIONS
+from peer_challenges.domain.vocab import COUNCIL_TYPES, RECORD_KINDS, REGIONS
 from peer_challenges.export.filters import (
     BUCKETS,
     DEFAULT_TABLE,
@@ -61,14 +61,14 @@ def _export(args, runner: Runner) -> int:
     known_topics = runner("explore__topics")["topic"].tolist()
     resolved = resolve_filters(
         {"councils": args.council, "council_types": args.council_type, "regions": args.region,
-         "themes": args.theme, "topics": args.topic, "statuses": args.status, "buckets": args.bucket,
+         "themes": args.theme, "topics": args.topic, "statuses": args.status, "buckets": args.bucket, "kinds": args.kind,
          "year_from": args.from_year, "year_to": args.to_year, "search": args.search},
         councils=known_councils, topics=known_topics,
     )
     if resolved.ignored:
         vocab = {"Council": known_councils, "Council type": COUNCIL_TYPES, "Region": REGIONS,
                  "Core theme": list(THEME_SLUGS), "Topic": known_topics, "Latest status": STATUS_VALUES,
-                 "Slippage bucket": BUCKETS}
+                 "Slippage bucket": BUCKETS, "Record kind": RECORD_KINDS}
         problems = []
         for label, value in resolved.ignored:
             choices = vocab.get(label, [])
@@ -112,6 +112,9 @@ def register(subparsers) -> None:
     p.add_argument("--status", action="append", default=[], metavar="S",
                    help="latest status: " + "|".join(STATUS_VALUES))
     p.add_argument("--bucket", action="append", default=[], metavar="B", help="slippage bucket: " + "|".join(BUCKETS))
+    p.add_argument("--kind", action="append", default=[], metavar="K",
+                   help="record kind: " + "|".join(RECORD_KINDS) + " (recommendation and inferred are what the "
+                        "dashboard counts as recommendations)")
     p.add_argument("--from-year", default=None, metavar="Y", help="first on-site year (inclusive)")
     p.add_argument("--to-year", default=None, metavar="Y", help="last on-site year (inclusive)")
     p.add_argument("--search", default=None, metavar="TEXT", help="text the title or full text contains")

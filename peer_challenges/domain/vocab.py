@@ -26,6 +26,7 @@ RECORD_FLAGS = ("unnumbered", "heading_or_group", "inferred", "focus_area", "pla
 # what a recorded recommendation is (facts' record_kind): only `recommendation` and `inferred` carry the
 # wording of one recommendation; a placeholder only says one exists, a heading groups several
 RECORD_KINDS = ("recommendation", "placeholder", "heading_or_group", "focus_area", "inferred")
+COUNTED_KINDS = ("recommendation", "inferred")  # one recommendation with its own wording: what the figures count
 UNTAGGED_KINDS = ("placeholder", "heading_or_group")  # never tagged from their own text
 # the records that are not one recommendation with its own wording, in words (one, many)
 RECORD_KIND_WORDS = {"placeholder": ("placeholder", "placeholders"), "heading_or_group": ("heading", "headings"),

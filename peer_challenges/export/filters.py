@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Iterable
 
 from peer_challenges.export import dictionary as dd
-from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, REGIONS, STATUSES
+from peer_challenges.analysis.narrative import RECORD_KIND_LABELS
+from peer_challenges.domain.vocab import CORE_THEMES, COUNCIL_TYPES, RECORD_KINDS, REGIONS, STATUSES
 from peer_challenges.domain.status import status_words
 
 TABLES = dd.TABLES
@@ -53,6 +54,7 @@ class Filters:
     topics: tuple[str, ...] = ()
     statuses: tuple[str, ...] = ()  # latest status; "not_reported" = no status recorded
     buckets: tuple[str, ...] = ()  # slippage buckets
+    kinds: tuple[str, ...] = ()  # record kinds (recommendation, inferred, heading_or_group, placeholder, ...)
     search: str | None = None
 
     def __post_init__(self):
@@ -72,10 +74,12 @@ class Filters:
 
 
 # which filters each table can use; the others are ignored for it (and the page says so)
-FILTER_FIELDS = ("councils", "council_types", "regions", "years", "themes", "topics", "statuses", "buckets", "search")
+FILTER_FIELDS = ("councils", "council_types", "regions", "years", "themes", "topics", "statuses", "buckets", "kinds",
+                 "search")
 FILTER_LABELS = {
     "councils": "Council", "council_types": "Council type", "regions": "Region", "years": "On-site years",
     "themes": "Core theme", "topics": "Topic", "statuses": "Latest status", "buckets": "Slippage bucket",
+    "kinds": "Record kind",
     "search": "Search",
 }
 TABLE_FILTERS = {
@@ -104,7 +108,7 @@ def applicable(filters: Filters, table: str) -> Filters:
     drop: dict = {}
     if "years" not in applies:
         drop.update(year_from=None, year_to=None)
-    for field in ("themes", "topics", "statuses", "buckets", "search"):
+    for field in ("themes", "topics", "statuses", "buckets", "kinds", "search"):
         if field not in applies:
             drop[field] = None if field == "search" else ()
     return dataclasses.replace(filters, **drop)
@@ -148,6 +152,7 @@ def resolve_filters(raw: dict, *, councils: Iterable[str], topics: Iterable[str]
         "topics": (list(topics), None),
         "statuses": (STATUS_VALUES, {"no status": dd.NOT_REPORTED, "none": dd.NOT_REPORTED}),
         "buckets": (BUCKETS, None),
+        "kinds": (RECORD_KINDS, {"heading": "heading_or_group", "headings": "heading_or_group"}),
     }
     values: dict = {}
     for field, (words, aliases) in vocab.items():
@@ -204,6 +209,8 @@ def describe(filters: Filters, council_names: dict[str, str] | None = None,
         parts.append("Latest status: " + ", ".join(status_words(s, icon=False) for s in filters.statuses))
     if filters.buckets:
         parts.append("Slippage: " + ", ".join(dd.SLIPPAGE_BUCKET_LABELS[b] for b in filters.buckets))
+    if filters.kinds:
+        parts.append("Record kind: " + ", ".join(RECORD_KIND_LABELS.get(k, k) for k in filters.kinds))
     if filters.search:
         shown = filters.search if len(filters.search) <= 60 else filters.search[:57] + "…"
         parts.append(f"Text contains “{shown}”")
@@ -239,6 +246,7 @@ def default_filename(filters: Filters, table: str = DEFAULT_TABLE, fmt: str = "c
         parts += [_slug(t) for t in filters.topics] if len(filters.topics) <= 2 else ["several-topics"]
         parts += [_slug(s) for s in filters.statuses]
         parts += [_slug(b) for b in filters.buckets]
+        parts += [_slug(k) for k in filters.kinds]
         if filters.search:
             parts.append("search")
     stem = "_".join(["peer-challenges", *[p for p in parts if p]])
@@ -257,7 +265,7 @@ def cli_command(filters: Filters, table: str = DEFAULT_TABLE, fmt: str = "csv") 
     f = applicable(filters, table)
     for flag, values in (("--council", f.councils), ("--council-type", f.council_types), ("--region", f.regions),
                          ("--theme", [theme_slug(t) for t in f.themes]), ("--topic", f.topics),
-                         ("--status", f.statuses), ("--bucket", f.buckets)):
+                         ("--status", f.statuses), ("--bucket", f.buckets), ("--kind", f.kinds)):
         for v in values:
             args += [flag, v]
     if f.year_from is not None:

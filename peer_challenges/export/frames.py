@@ -26,7 +26,7 @@ def query_params(filters: Filters, table: str) -> dict:
     if "years" in applies:
         params["year_from"], params["year_to"] = filters.year_from, filters.year_to
     if "themes" in applies:
-        for field in ("themes", "topics", "statuses", "buckets"):
+        for field in ("themes", "topics", "statuses", "buckets", "kinds"):
             params[field] = list(getattr(filters, field)) or None
         params["search"] = filters.search
     return params

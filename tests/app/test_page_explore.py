@@ -109,3 +109,21 @@ def test_recommendation_rows_say_what_they_are(on_fixture, make_app):
     assert "**18 records**: 0 recommendations and 18 headings · filters in force" in " ".join(m.value for m in at.markdown)
     at = make_app("explore", {"council": "brentwood"}).run()
     assert "**9 recommendations** · filters in force" in " ".join(m.value for m in at.markdown)
+
+
+def test_record_kind_filter_is_in_the_link(on_fixture, make_app):
+    """?kind=heading_or_group gives Tower Hamlets' 18 headings; choosing the two kinds the dashboard counts as
+    recommendations gives the 79 the overview counts, and the link says so."""
+    at = make_app("explore", {"kind": "heading_or_group"}).run()
+    assert not at.exception
+    assert rows_shown(at) == 18
+    assert "Record kind\\: Heading or group over recommendations" in " ".join(m.value for m in at.markdown)
+    assert set(at.dataframe[0].value["record_kind"]) == {"Heading or group over recommendations"}  # words, not codes
+    at.multiselect(key="exp_kind").set_value(["recommendation", "inferred"]).run()
+    assert not at.exception
+    assert rows_shown(at) == 79
+    assert qp(at, "kind") == ["recommendation", "inferred"]
+    assert "**79 recommendations** · filters in force" in " ".join(m.value for m in at.markdown)
+    at.radio(key="exp_table").set_value("challenges").run()  # does not apply to challenges: said, not applied
+    assert not at.exception
+    assert any("has no record kind" in i.value for i in at.info)

@@ -55,6 +55,13 @@ def test_overview_headline_figures_and_type_filter(on_fixture, make_app):
     assert metric_values(at)["Councils"] == "8"
     assert (metric_values(at)["Challenges"], metric_values(at)["Recommendations"]) == ("10", "55")
     assert at.query_params["type"] in ("district", ["district"])
+    # down to the recommendations behind the figure: the link opens Explore on the same records
+    link = next(p.proto for p in at.get("page_link") if p.proto.page == "explore")
+    assert link.label == "See the 55 recommendations behind these figures, and download them"
+    assert link.query_string == "type=district&kind=recommendation&kind=inferred"
+    explore = make_app("explore", {"type": "district", "kind": ["recommendation", "inferred"]}).run()
+    assert not explore.exception
+    assert metric_values(explore)["Matching rows"] == "55"
 
 
 @live_data

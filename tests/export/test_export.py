@@ -396,6 +396,29 @@ def test_cli_filters_and_table(tmp_path):
     assert any(p.name.startswith("peer-challenges_brentwood_") for p in tmp_path.iterdir())
 
 
+def test_record_kind_filter_on_the_page_path_and_the_command_line(tmp_path, capsys):
+    """Stroud's records are 8 recommendations (2019) and 5 inferred from the text (2022): the record-kind
+    filter takes either, in the table, its description, the file name and the equivalent command."""
+    inferred = ex.Filters(councils=["stroud"], kinds=["inferred"])
+    df = ex.filtered_table(inferred)
+    assert len(df) == 5 and set(df["record_kind"]) == {"inferred"} and set(df["challenge_month"]) == {"2022-03"}
+    assert len(ex.filtered_table(ex.Filters(councils=["stroud"], kinds=["recommendation", "inferred"]))) == 13
+    assert ex.describe(inferred, {"stroud": "Stroud District Council"}) == \
+        "Council: Stroud District Council; Record kind: Recommendation inferred from the text"
+    assert ex.default_filename(inferred, today=TODAY) == "peer-challenges_recommendations_stroud_inferred_2026-11-22.csv"
+    assert "--kind inferred" in ex.cli_command(inferred)
+    # progress updates follow their recommendation's kind; tables of challenges or councils ignore it
+    assert set(ex.filtered_table(inferred, "updates")["challenge_id"]) <= {"stroud-2022-03"}
+    assert ex.ignored_filters(inferred, "challenges") == ["Record kind"]
+    resolved = ex.resolve_filters({"kinds": ["Headings", "heading_or_group", "chapter"]}, councils=[], topics=[])
+    assert resolved.filters.kinds == ("heading_or_group",) and resolved.ignored == [("Record kind", "chapter")]
+    out = tmp_path / "x.csv"
+    assert main(["export", "--council", "stroud", "--kind", "inferred", "-o", str(out)]) == 0
+    assert read_csv(out.read_bytes())["record_kind"].tolist() == ["inferred"] * 5
+    assert main(["export", "--kind", "chapter", "-o", str(out)]) == 2
+    assert "unknown record kind 'chapter' (expected one of: recommendation, placeholder" in capsys.readouterr().err
+
+
 def test_cli_rejects_bad_input(tmp_path, capsys):
     assert main(["export", "--council", "brentwod", "--status", "done", "-o", str(tmp_path / "x.csv")]) == 2
     err = capsys.readouterr().err

@@ -18,7 +18,7 @@ from peer_challenges.analysis.narrative import (
 )
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
-from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, DATE_BASIS_WORDS, RECORD_KIND_WORDS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNTED_KINDS, DATE_BASIS_WORDS, RECORD_KIND_WORDS
 
 MONTH_KEY = re.compile(r"^(\d{4}-\d{2}|unknown)$")
 URL_SAFE = re.compile(r"[()\s<>]")
@@ -127,7 +127,7 @@ def kinds_note(recs: pd.DataFrame) -> str:
     recommendation with its own wording ('' when every record is one)."""
     if "record_kind" not in recs or recs.empty:
         return ""
-    other = recs[~recs["record_kind"].isin(["recommendation", "inferred"])]
+    other = recs[~recs["record_kind"].isin(COUNTED_KINDS)]
     if other.empty:
         return ""
     words = RECORD_KIND_WORDS
