@@ -266,11 +266,15 @@ with left:
 with right:
     ui.show_chart(comparison.progress_review.fig, comparison.progress_review.alt)
 st.dataframe(comparison.table, hide_index=True, column_config={
-    "Share complete": st.column_config.NumberColumn(format="%.0f%%", help="Blank: no status reported"),
+    "Share complete": st.column_config.TextColumn(
+        help='Under 10 records "k of n"; from 10, the share with its 95% (Wilson) interval'),
     "Out of": st.column_config.NumberColumn(help="Recommendations with a reported status, less superseded ones"),
+    "Statuses assessed by": st.column_config.TextColumn(
+        help="Whose ratings the statuses behind the share are: the council's own, or the peer team's findings"),
 })
 st.caption("Each group pools every recorded challenge of its councils. Few challenges have statuses recorded, so "
-           "the groups' shares rest on small numbers: read them with their denominators. Most statuses are councils' own ratings.")
+           "the groups' shares rest on small numbers: read them with their denominators and intervals, and with "
+           "whose ratings they are.")
 
 # ---- inherited from predecessors -----------------------------------------------------------------
 show_inherited(council_id)
@@ -280,6 +284,8 @@ st.subheader("Sources")
 if len(data.sources):
     st.dataframe(view.sources_table(data.sources), hide_index=True, column_config={
         "Title": st.column_config.TextColumn(width="large"),
+        "Published": st.column_config.TextColumn(help="When the source was published, to the precision known "
+                                                      "(blank: not known)"),
         "Link": st.column_config.LinkColumn(display_text=r"https?://(?:www\.)?([^/?#]+)",
                                             help="Opens the source in a new tab (blank: no public link)"),
     })

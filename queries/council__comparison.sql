@@ -4,7 +4,8 @@
 -- recommendations of the group (NULL when none has a status); median_days_to_progress_review over the
 -- challenges with both an on-site date and a CPC progress review (not a later follow-up or health check).
 -- The comparison groups count a joint challenge once (report_group; the challenge itself is always its own
--- row). The counts are the denominators.
+-- row). The counts are the denominators. statuses_by_council / _peer_team / _unknown say who gave the latest
+-- statuses behind the share (the council's own rating, the peer team's finding, or not known).
 WITH this AS (
     SELECT c.challenge_id, co.council_id, co.name, co.council_type, co.region
     FROM challenges c JOIN councils co USING (council_id)
@@ -16,7 +17,9 @@ per_challenge AS (
                 THEN date_diff('day', c.onsite_start, c.progress_review_onsite) END AS days_to_progress_review,
            count(rs.latest_status) AS with_status,
            count(*) FILTER (WHERE rs.latest_status = 'complete') AS complete,
-           count(*) FILTER (WHERE rs.latest_status = 'superseded') AS superseded
+           count(*) FILTER (WHERE rs.latest_status = 'superseded') AS superseded,
+           count(*) FILTER (WHERE rs.latest_status IS NOT NULL AND rs.latest_assessed_by = 'council') AS by_council,
+           count(*) FILTER (WHERE rs.latest_status IS NOT NULL AND rs.latest_assessed_by = 'peer_team') AS by_peer_team
     FROM challenges c
     JOIN councils co USING (council_id)
     LEFT JOIN recommendation_status rs USING (challenge_id)
@@ -44,6 +47,9 @@ SELECT ord, grp,
        sum(with_status) AS recommendations_with_status,
        sum(complete) AS complete,
        sum(superseded) AS superseded,
+       sum(by_council) AS statuses_by_council,
+       sum(by_peer_team) AS statuses_by_peer_team,
+       sum(with_status) - sum(by_council) - sum(by_peer_team) AS statuses_by_unknown,
        CASE WHEN sum(with_status) - sum(superseded) > 0
             THEN sum(complete) / (sum(with_status) - sum(superseded)) END AS completion_share,
        count(days_to_progress_review) AS challenges_with_progress_review,

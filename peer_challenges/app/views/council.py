@@ -16,6 +16,7 @@ from peer_challenges.analysis import charts, narrative
 from peer_challenges.analysis.narrative import (
     ASSESSED_LABELS, RAG_LABELS, RECORD_FLAG_LABELS, date_label, escape_markdown, plural,
 )
+from peer_challenges.analysis.stats import share
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNTED_KINDS, DATE_BASIS_WORDS, RECORD_KIND_WORDS
@@ -396,6 +397,23 @@ class Comparison:
     table: pd.DataFrame
 
 
+def share_cell(k, n) -> str:
+    """A comparison table's share complete: "3 of 8" under 10 records, else the share with its 95% interval
+    ("33% (95% interval 18%–53%)"); "no status reported" when none has one (DESIGN, small numbers)."""
+    s = share(int(k), int(n))
+    if not s.n:
+        return "no status reported"
+    return s.text if s.small else f"{s.value:.0%} (95% interval {s.interval_text})"
+
+
+def assessed_cell(by_council, by_peer_team, by_unknown) -> str:
+    """Who gave the statuses behind a share: "the council's own ratings", or the mix with counts."""
+    counts = [int(0 if narrative.missing(x) else x) for x in (by_council, by_peer_team, by_unknown)]
+    if not sum(counts):
+        return "—"
+    return narrative.who_assessed(["council"] * counts[0] + ["peer_team"] * counts[1] + ["unknown"] * counts[2])
+
+
 def comparison(query: Query, challenge_id: str, council: Mapping) -> Comparison:
     """This challenge against councils of the same type, the same region and all councils."""
     frame = query("council__comparison", challenge_id=challenge_id)
@@ -419,8 +437,10 @@ def comparison(query: Query, challenge_id: str, council: Mapping) -> Comparison:
                                    "region": f"Councils in {council['region']}"}),
         "Councils": frame["councils"],
         "Challenges": frame["challenges"],
-        "Share complete": 100 * frame["completion_share"],
+        "Share complete": [share_cell(k, n) for k, n in zip(frame["complete"].fillna(0), denom)],
         "Out of": denom,
+        "Statuses assessed by": [assessed_cell(c, p, u) for c, p, u in zip(
+            frame["statuses_by_council"], frame["statuses_by_peer_team"], frame["statuses_by_unknown"])],
         "From challenges with a status": frame["challenges_with_status"],
         "Median days to progress review": [f"{d:.0f}" if not narrative.missing(d) else "no date"
                                            for d in frame["median_days_to_progress_review"]],
@@ -438,7 +458,7 @@ def sources_table(sources: pd.DataFrame) -> pd.DataFrame:
         "Kind": sources["kind"].map(narrative.SOURCE_KIND_LABELS).fillna(sources["kind"]),
         "Published": [date_label(d, p) if not narrative.missing(d) else "" for d, p in
                       zip(sources["published"], sources["published_precision"])],
-        "Link": sources["url"],
+        "Link": sources["url"].fillna(""),  # blank, not "None", where a source has no public link
     })
 
 
