@@ -14,7 +14,6 @@ from peer_challenges.app.views import overview as ov
 from peer_challenges.app.views.common import Metric
 from peer_challenges.analysis.narrative import escape_markdown, plural
 from peer_challenges.domain.paths import data_dir
-from peer_challenges.domain.vocab import COUNTED_KINDS
 
 COUNCILS_SHOWN = 1000  # rows of the councils table drawn at once (the sidebar filters narrow them)
 
@@ -59,11 +58,7 @@ ui.metric_row([
     ov.completion_metric(head, assessed),
     ov.progress_review_metric(head),
 ])
-if recorded:  # down to the recommendations behind the number: the same records, the same sidebar filters
-    st.page_link("pages/explore.py", icon="⬇️",
-                 label=f"See the {plural(recorded, 'recommendation')} behind these figures, and download them",
-                 query_params=[(k, v) for k in ("type", "region", "from", "to") for v in st.query_params.get_all(k)]
-                 + [("kind", kind) for kind in COUNTED_KINDS])
+ui.explore_link(recorded)
 
 st.markdown(
     f"Most challenges are recorded with their dates only: {plural(int(head['challenges_with_recommendations']), 'challenge')} "

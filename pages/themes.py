@@ -50,6 +50,7 @@ if sel.n_challenges == 0:
     st.stop()
 
 ui.metric_row(tv.metrics(sel))
+ui.explore_link(sel.n_recs)
 
 if sel.n_recs == 0:
     st.info(tv.no_recommendations_notice(sel), icon="🔍")

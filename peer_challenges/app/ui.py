@@ -17,7 +17,7 @@ import streamlit as st
 from peer_challenges.store import db as _data
 from peer_challenges.domain.errors import UserError
 from peer_challenges.domain.paths import data_dir, url_scheme
-from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, REGIONS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNCIL_TYPES, COUNTED_KINDS, REGIONS
 
 # query-string keys of the shared filters
 FILTER_KEYS = ("type", "region", "from", "to")
@@ -330,6 +330,17 @@ def metric_row(metrics) -> None:
         box.metric(metric.label, metric.value, help=metric.help)
         if metric.caption:
             box.caption(metric.caption)
+
+
+def explore_link(recommendations: int) -> None:
+    """A link from a page's recommendation count down to the records behind it on Explore and download: the
+    kinds of record the figures count (COUNTED_KINDS) under the same sidebar filters (none when the count is 0)."""
+    if not recommendations:
+        return
+    shared = [(k, v) for k in ("type", "region", "from", "to") for v in st.query_params.get_all(k)]
+    st.page_link("pages/explore.py", icon="⬇️", query_params=shared + [("kind", kind) for kind in COUNTED_KINDS],
+                 label=f"See the {recommendations:,} recommendation{'' if recommendations == 1 else 's'} behind "
+                       "these figures, and download them")
 
 
 def show_chart(fig, alt: str, data: pd.DataFrame | None = None, column_config: dict | None = None,

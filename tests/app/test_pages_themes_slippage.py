@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import json
+from urllib.parse import parse_qs
 
 import numpy as np
 import plotly.graph_objects as go
@@ -206,3 +207,19 @@ def test_slippage_shows_council_rating_beside_the_progress_review(on_fixture, ma
     assert "Peers disputed the council's own rating on 2 of the 3 recommendations" in text
     assert "Council's own rating:** 🟠 Amber" in text
     assert "optimism bias" in text
+
+
+@pytest.mark.parametrize("page, query, n", [("themes", {}, 79), ("themes", {"region": "South West"}, 13),
+                                            ("overview", {"region": "South West"}, 13)])
+def test_the_recommendation_count_links_to_exactly_its_records_on_explore(on_fixture, make_app, page, query, n):
+    """The fixture's 79 recommendations (106 records less 18 headings and 9 placeholders); in the South West,
+    Stroud's 8 (2019) and 5 inferred (2022). The link under the figure opens Explore on the same records."""
+    at = make_app(page, query).run()
+    assert not at.exception
+    link = next(p.proto for p in at.get("page_link") if p.proto.page == "explore")
+    assert link.label == f"See the {n} recommendations behind these figures, and download them"
+    params = parse_qs(link.query_string)
+    assert params["kind"] == ["recommendation", "inferred"]
+    explore = make_app("explore", params).run()
+    assert not explore.exception
+    assert metric_values(explore)["Matching rows"] == str(n)

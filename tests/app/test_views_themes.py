@@ -168,6 +168,9 @@ def test_metrics_of_all_challenges_79_recommendations_11_of_17_challenges_8_coun
         ("Challenges with recommendations recorded", "11 of 17"),
         ("Councils", "8"),
     ]
+    # Tower Hamlets (headings only) and Fylde (placeholders only) have records but none themed
+    assert [m.caption for m in tv.metrics(selection())] == [
+        None, "another 2 have only headings, placeholders or focus areas recorded", None]
 
 
 def test_shares_caption_says_shares_are_of_the_11_challenges_with_recommendations():

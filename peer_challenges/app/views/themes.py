@@ -13,7 +13,7 @@ import pandas as pd
 
 from peer_challenges.analysis import similar
 from peer_challenges.analysis import trend_charts as ac
-from peer_challenges.analysis.narrative import escape_markdown
+from peer_challenges.analysis.narrative import escape_markdown, plural
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
 from peer_challenges.domain.vocab import CORE_THEMES, RECORD_KIND_WORDS
@@ -67,6 +67,7 @@ class Selection:
     n_challenges: int         # every challenge in the selection
     pooled: dict              # level -> theme shares over all challenges together
     left_out: pd.DataFrame | None = None  # themes__left_out: records that are not one recommendation, by kind
+    n_only_other: int = 0     # challenges whose records are only headings, placeholders or focus areas
 
     @property
     def theme_params(self) -> dict:
@@ -87,6 +88,7 @@ def selection(query: Query, params: dict, taxonomy) -> Selection:
         n_challenges=int(coverage["challenges"].sum()) if len(coverage) else 0,
         pooled={level: ac.theme_shares_from_counts(counts, level, None) for level in LEVELS},
         left_out=query("themes__left_out", **params),
+        n_only_other=int(coverage["challenges_with_records_only_other"].sum()) if len(coverage) else 0,
     )
 
 
@@ -118,7 +120,9 @@ def metrics(sel: Selection) -> list[Metric]:
                "are counted apart (see the note under these figures)."),
         Metric("Challenges with recommendations recorded", f"{sel.n_with:,} of {sel.n_challenges:,}",
                "Most challenges in the dataset have dates only. Shares on this page are over the challenges "
-               "with at least one recommendation recorded."),
+               "with at least one recommendation recorded in its own wording.",
+               f"another {plural(sel.n_only_other, 'has', 'have')} only headings, placeholders or focus areas "
+               "recorded" if sel.n_only_other else None),
         Metric("Councils", f"{sel.n_councils:,}", "Councils with recommendations recorded."),
     ]
 
