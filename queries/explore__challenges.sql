@@ -8,7 +8,7 @@ WITH src AS (
                          || '-' || source_id) FILTER (WHERE url IS NOT NULL) AS source_url
     FROM sources GROUP BY challenge_id
 )
-SELECT co.name AS council_name, co.council_type, co.region, c.challenge_month,
+SELECT c.council_name, c.council_type, c.region, c.challenge_month,
        c.recommendations_total, c.recommendations_recorded,
        c.onsite_start, c.onsite_start_precision, c.onsite_end, c.onsite_end_precision,
        c.report_published, c.report_published_precision, c.report_published_basis,
@@ -18,13 +18,7 @@ SELECT co.name AS council_name, co.council_type, co.region, c.challenge_month,
        c.people_met, c.people_met_lower_bound, c.meetings_held, c.meetings_held_lower_bound, c.peer_team_size,
        c.focus_areas, c.joint_with, c.notes, src.source_url, coalesce(src.sources_count, 0) AS sources_count,
        c.council_id, c.challenge_id, c.kind
-FROM challenges c
-JOIN councils co ON co.council_id = c.council_id
+FROM explore_challenge_rows($councils, $council_types, $regions, $year_from, $year_to) c  -- queries/macros
 LEFT JOIN src ON src.challenge_id = c.challenge_id
-WHERE ($councils IS NULL OR len($councils) = 0 OR c.council_id IN (SELECT unnest($councils)))
-  AND ($council_types IS NULL OR len($council_types) = 0 OR co.council_type IN (SELECT unnest($council_types)))
-  AND ($regions IS NULL OR len($regions) = 0 OR co.region IN (SELECT unnest($regions)))
-  AND ($year_from IS NULL OR CAST(substr(c.challenge_month, 1, 4) AS INTEGER) >= $year_from)
-  AND ($year_to IS NULL OR CAST(substr(c.challenge_month, 1, 4) AS INTEGER) <= $year_to)
-ORDER BY co.name, c.challenge_month NULLS FIRST, c.challenge_id
+ORDER BY c.council_name, c.challenge_month NULLS FIRST, c.challenge_id
 LIMIT $limit  -- the page shows the first rows only ($limit); exports and counts leave it NULL (all rows)
