@@ -26,7 +26,6 @@ URL_KEYS = {
     "bucket": ("exp_bucket", "buckets"),
     "kind": ("exp_kind", "kinds"),
 }
-RECOMMENDATION_ONLY = ("exp_theme", "exp_topic", "exp_status", "exp_bucket", "exp_kind", "exp_q")
 STATUS_COLUMNS = ("latest_status", "status")
 WIDE_COLUMNS = ("title", "recommendation_title", "text", "note", "notes")
 SHOW_ROWS = 1000  # rows drawn in the table; the count and the downloads cover every matching row
@@ -218,7 +217,10 @@ if ignored:
             + " when you switch back to recommendations.", icon="ℹ️")
 
 df = ex.filtered_table(filters, table, run=ui.query, limit=SHOW_ROWS)
-total = ui.total_rows(df, SHOW_ROWS, f"explore__{table}", **ex.query_params(filters, table))
+params = ex.query_params(filters, table)
+# recommendations: one grouped count says how many match and what they are (as the overview counts them)
+by_kind = ui.query_count_by("explore__recommendations", "record_kind", **params) if table == "recommendations" else {}
+total = sum(by_kind.values()) if table == "recommendations" else ui.total_rows(df, SHOW_ROWS, f"explore__{table}", **params)
 singular, plural_noun = dd.ROW_NOUNS[table]
 noun = singular if total == 1 else plural_noun
 applied = ex.applicable(filters, table)
@@ -226,8 +228,8 @@ summary = ex.describe(applied, council_names, topic_labels)
 
 m, s = st.columns([1, 4], vertical_alignment="center")
 m.metric("Matching rows", f"{total:,}")
-if table == "recommendations" and total:  # what the rows are, as the overview counts them
-    what = records_phrase(ui.query_count_by("explore__recommendations", "record_kind", **ex.query_params(filters, table)))
+if by_kind:
+    what = records_phrase(by_kind)
     head, _, rest = what.partition(": ")
     what = f"**{head}**" + (f": {rest}" if rest else "")
 else:

@@ -246,10 +246,16 @@ def who_assessed(assessed) -> str:
     """Who gave a set of statuses, in words: "the council's own ratings", "the peer team's findings", "not known
     who assessed them", or the mix with counts ("7 the council's own ratings, 2 the peer team's findings")."""
     assessed = pd.Series(assessed, dtype="object").fillna("unknown")
+    return who_assessed_counts({k: int((assessed == k).sum()) for k in ("council", "peer_team", "unknown")})
+
+
+def who_assessed_counts(counts: Mapping) -> str:
+    """``who_assessed`` from counts of statuses by who gave them ({"council": 7, "peer_team": 2}; a missing
+    count is 0)."""
     kinds = (("council", "the council's own ratings", "the council's own rating"),
              ("peer_team", "the peer team's findings", "the peer team's finding"),
              ("unknown", "not known who assessed them", "not known who assessed it"))
-    counts = {k: int((assessed == k).sum()) for k, _, _ in kinds}
+    counts = {k: 0 if missing(counts.get(k)) else int(counts[k]) for k, _, _ in kinds}
     present = [k for k, _, _ in kinds if counts[k]]
     if len(present) == 1:
         return next(many for k, many, _ in kinds if k == present[0])

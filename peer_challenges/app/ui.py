@@ -337,7 +337,7 @@ def explore_link(recommendations: int) -> None:
     kinds of record the figures count (COUNTED_KINDS) under the same sidebar filters (none when the count is 0)."""
     if not recommendations:
         return
-    shared = [(k, v) for k in ("type", "region", "from", "to") for v in st.query_params.get_all(k)]
+    shared = [(k, v) for k in FILTER_KEYS for v in st.query_params.get_all(k)]
     st.page_link("pages/explore.py", icon="⬇️", query_params=shared + [("kind", kind) for kind in COUNTED_KINDS],
                  label=f"See the {recommendations:,} recommendation{'' if recommendations == 1 else 's'} behind "
                        "these figures, and download them")

@@ -166,16 +166,22 @@ def run_query(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params
         cursor.close()
 
 
-def run_count(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> int:
-    """How many rows queries/<name>.sql returns for these parameters (any $limit left unbound), counted
-    by DuckDB without fetching them."""
+def _counted(name: str, select: str, group_by: str, conn, params: dict) -> list[tuple]:
+    """``SELECT <select> FROM (queries/<name>.sql) <group_by>`` with the query's parameters bound (any $limit
+    left unbound, so every row counts): the rows DuckDB returns, none of the query's own rows fetched."""
     sql = load_sql(name)
     bound = _bound(name, {k: v for k, v in params.items() if k != "limit"})
     cursor = (conn or default_connection()).cursor()
     try:
-        return int(cursor.execute(f"SELECT count(*) FROM (\n{sql}\n) AS counted", bound or None).fetchone()[0])
+        return cursor.execute(f"SELECT {select} FROM (\n{sql}\n) AS counted {group_by}", bound or None).fetchall()
     finally:
         cursor.close()
+
+
+def run_count(name: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> int:
+    """How many rows queries/<name>.sql returns for these parameters (any $limit left unbound), counted
+    by DuckDB without fetching them."""
+    return int(_counted(name, "count(*)", "", conn, params)[0][0])
 
 
 def run_count_by(name: str, column: str, conn: duckdb.DuckDBPyConnection | None = None, **params) -> dict:
@@ -183,15 +189,7 @@ def run_count_by(name: str, column: str, conn: duckdb.DuckDBPyConnection | None 
     unbound): {value: rows}. The column is a name from the query's own select list, never user text."""
     if not re.fullmatch(r"[a-z_][a-z0-9_]*", column):
         raise UserError(f"{column!r} is not a column name")
-    sql = load_sql(name)
-    bound = _bound(name, {k: v for k, v in params.items() if k != "limit"})
-    cursor = (conn or default_connection()).cursor()
-    try:
-        rows = cursor.execute(f'SELECT "{column}", count(*) FROM (\n{sql}\n) AS counted GROUP BY 1',
-                              bound or None).fetchall()
-        return {value: int(n) for value, n in rows}
-    finally:
-        cursor.close()
+    return {value: int(n) for value, n in _counted(name, f'"{column}", count(*)', "GROUP BY 1", conn, params)}
 
 
 _NULLABLE = {pa.int8(): pd.Int8Dtype(), pa.int16(): pd.Int16Dtype(), pa.int32(): pd.Int32Dtype(),

@@ -408,10 +408,9 @@ def share_cell(k, n) -> str:
 
 def assessed_cell(by_council, by_peer_team, by_unknown) -> str:
     """Who gave the statuses behind a share: "the council's own ratings", or the mix with counts."""
-    counts = [int(0 if narrative.missing(x) else x) for x in (by_council, by_peer_team, by_unknown)]
-    if not sum(counts):
+    if all(narrative.missing(x) or not x for x in (by_council, by_peer_team, by_unknown)):
         return "—"
-    return narrative.who_assessed(["council"] * counts[0] + ["peer_team"] * counts[1] + ["unknown"] * counts[2])
+    return narrative.who_assessed_counts({"council": by_council, "peer_team": by_peer_team, "unknown": by_unknown})
 
 
 def comparison(query: Query, challenge_id: str, council: Mapping) -> Comparison:

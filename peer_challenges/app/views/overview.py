@@ -8,7 +8,7 @@ import datetime as dt
 import pandas as pd
 
 from peer_challenges.analysis import completion_charts as cc
-from peer_challenges.analysis.narrative import plural, who_assessed
+from peer_challenges.analysis.narrative import plural, who_assessed, who_assessed_counts
 from peer_challenges.analysis.stats import share
 from peer_challenges.analysis.timeliness_charts import met_text
 from peer_challenges.app.views.common import Chart, Metric, Query
@@ -30,9 +30,7 @@ def completion_metric(head, assessed: str = "all") -> Metric:
         whose = "the peer team's findings only"
     else:
         k, n = _as_int(head["complete"]), _as_int(head["recommendations_with_status"]) - _as_int(head["superseded"])
-        whose = who_assessed(["council"] * _as_int(head["statuses_by_council"])
-                             + ["peer_team"] * _as_int(head["statuses_by_peer_team"])
-                             + ["unknown"] * _as_int(head["statuses_by_unknown"]))
+        whose = who_assessed_counts({k: _as_int(head[f"statuses_by_{k}"]) for k in ("council", "peer_team", "unknown")})
     if n <= 0:
         return Metric("Share complete", "not known", None,
                       f"No recommendation in view has a reported status ({whose}) on or before {when_text}.")

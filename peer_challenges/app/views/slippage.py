@@ -230,8 +230,8 @@ def overdue_groups(query: Query, rec_params: dict) -> tuple[str, str | None]:
         if not missing(g.slippage_days_min) and int(g.slippage_days_min) != int(g.slippage_days_max):
             days += (f" (between {max(int(g.slippage_days_min), 0)} and {int(g.slippage_days_max)}: the update is "
                      f"dated only to its {g.latest_as_of_precision})")
-        who = narrative.who_assessed(["council"] * int(g.by_council) + ["peer_team"] * int(g.by_peer_team)
-                                     + ["unknown"] * int(g.by_unknown))
+        who = narrative.who_assessed_counts({"council": g.by_council, "peer_team": g.by_peer_team,
+                                             "unknown": g.by_unknown})
         lines.append(
             f"- **{escape_markdown(g.council_name)} ({g.challenge_month})**: {k} recommendation{plural_s(k)} "
             f"({escape_markdown(g.numbers)}) open and overdue by {days} at the update of "
