@@ -146,9 +146,24 @@ def kinds_note(recs: pd.DataFrame) -> str:
 
 def overdue_known(recs: pd.DataFrame) -> bool:
     """Whether 'overdue' can be counted: some open recommendation has a target and a dated update (its bucket
-    is open_overdue or open_not_due), or none is open."""
+    is open_overdue or open_not_due), or none is open and every recommendation has a reported status (one
+    with no status may be open, so '0 overdue' would not be known)."""
     open_recs = recs[recs["is_open"].fillna(False).astype(bool)]
-    return bool(open_recs["slippage_bucket"].isin(["open_overdue", "open_not_due"]).any()) or open_recs.empty
+    if open_recs.empty:
+        return bool(recs["latest_status"].notna().all())
+    return bool(open_recs["slippage_bucket"].isin(["open_overdue", "open_not_due"]).any())
+
+
+def overdue_caption(recs: pd.DataFrame) -> str | None:
+    """The recommendations with no reported status (they may be open): left out of a known Overdue figure, or
+    the reason it is not known when no recommendation is reported open."""
+    unreported = int(recs["latest_status"].isna().sum())
+    if not unreported or not recs["latest_status"].notna().any():
+        return None
+    phrase = f"{plural(unreported, 'recommendation')} with no reported status"
+    if overdue_known(recs):
+        return f"{phrase} not counted"
+    return phrase if not recs["is_open"].fillna(False).astype(bool).any() else None
 
 
 def metrics(recs: pd.DataFrame, challenge: Mapping) -> list[Metric]:
@@ -171,7 +186,8 @@ def metrics(recs: pd.DataFrame, challenge: Mapping) -> list[Metric]:
         Metric("In progress", in_progress if has_status else NOT_REPORTED, "Latest status 'in progress'."),
         Metric("Overdue", (overdue if overdue_known(recs) else "not known") if has_status else NOT_REPORTED,
                "Still open after the ORIGINAL target date, at the latest dated update. 'Not known' when the "
-               "open recommendations have no target date or no dated update."),
+               "open recommendations have no target date or no dated update, or when none is open but some "
+               "have no reported status.", overdue_caption(recs)),
         Metric("Median slippage (days)", f"{slip.median():.0f}" if len(slip) else "not known",
                "Days from the original target to completion (or, if open, to the latest update); negative = early.",
                f"over {plural(len(slip), 'recommendation')} with a known slippage" if len(slip)
