@@ -185,7 +185,10 @@ def timeline_headline(milestones: pd.DataFrame) -> str:
         return "The on-site date is not known, so the timeline cannot be measured"
     if known.empty:
         return "No step after the on-site visit has a known date"
-    last = known.iloc[-1]
+    judged = known[known["met_norm"].isin(["Yes", "No"])]
+    # Lead with the latest step judged against its norm; a later step that cannot be judged (a date of another
+    # kind, or one known only to a period straddling the norm) is counted after it, not put first.
+    last = (judged if len(judged) else known).iloc[-1]
     norm = str(last["norm"]).replace("within ", "")
     phrase = _MILESTONE_PHRASES.get(last["milestone"], str(last["milestone"]))
     verdict = {"Yes": f"within the LGA norm of {norm}", "No": f"later than the LGA norm of {norm}"}.get(
@@ -194,11 +197,12 @@ def timeline_headline(milestones: pd.DataFrame) -> str:
         "is known only to its period)")
     verdict = verdict.replace(": not judged (", " (")
     title = f"{phrase} {int(last['days_from_onsite'])} days after the on-site visit, {verdict}"
-    judged = known[known["met_norm"].isin(["Yes", "No"])]
-    if len(known) > 1:
-        met = int((known["met_norm"] == "Yes").sum())
-        title += f"; {met} of {len(judged)} judged steps met their norm" if len(judged) < len(known) else \
-            f"; {met} of {len(known)} dated steps met their norm"
+    if len(judged) > 1:
+        met = int((judged["met_norm"] == "Yes").sum())
+        title += f"; {met} of {len(judged)} judged steps met their norm"
+    others = len(known) - max(len(judged), 1)
+    if others:
+        title += f"; {others} other dated {'step is' if others == 1 else 'steps are'} not judged (see the table)"
     unknown = len(later) - len(known)
     if unknown:
         title += f"; {unknown} {'step has' if unknown == 1 else 'steps have'} no known date"

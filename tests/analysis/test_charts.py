@@ -167,3 +167,22 @@ def test_comparison_charts_for_the_seed_councils_against_all():
 def test_okabe_ito_palette_only():
     palette = set(charts.OKABE_ITO.values())
     assert set(charts.COUNCIL_TYPE_COLOURS.values()) <= palette
+
+
+def test_council_timeline_leads_with_the_judged_step_not_a_later_unjudged_one(on_fixture):
+    # Castle Point 2024: the progress review on site (18 Nov 2025, 441 days) is judged late; its publication
+    # (Mar 2026, a council news item's date) is later but not judged, so it no longer heads the finding.
+    cp = data.run_query("council__challenges", council_id="castle-point").iloc[0].to_dict()
+    assert charts.timeline_headline(narrative.milestones(cp)) == (
+        "The progress review took place 441 days after the on-site visit, later than the LGA norm of about "
+        "10 months; 1 other dated step is not judged (see the table); 2 steps have no known date")
+
+
+
+def test_council_timeline_counts_the_judged_steps_apart_from_the_unjudged(on_fixture):
+    col = data.run_query("council__challenges", council_id="colchester")
+    c2022 = col[col["challenge_id"] == "colchester-2022-09"].iloc[0].to_dict()
+    assert charts.timeline_headline(narrative.milestones(c2022)) == (
+        "The progress review was published 344 days after the on-site visit, within the LGA norm of 12 months; "
+        "2 of 2 judged steps met their norm; 1 other dated step is not judged (see the table); 1 step has no "
+        "known date")
