@@ -274,7 +274,7 @@ st.dataframe(comparison.table, hide_index=True, column_config={
 })
 st.caption("Each group pools every recorded challenge of its councils. Few challenges have statuses recorded, so "
            "the groups' shares rest on small numbers: read them with their denominators and intervals, and with "
-           "whose ratings they are.")
+           "whose ratings they are. Days in brackets: the range where a date is known only to its month.")
 
 # ---- inherited from predecessors -----------------------------------------------------------------
 show_inherited(council_id)

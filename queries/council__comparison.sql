@@ -2,7 +2,9 @@
 -- challenge of councils of the same type, of the same region, and all challenges.
 -- completion_share = complete / (recommendations with a reported status - superseded), pooled over the
 -- recommendations of the group (NULL when none has a status); median_days_to_progress_review over the
--- challenges with both an on-site date and a CPC progress review (not a later follow-up or health check).
+-- challenges with both an on-site date and a CPC progress review (not a later follow-up or health check);
+-- _min / _max: the medians of the earliest and latest possible days where a date is known only to its month
+-- (challenge_timeliness); progress_review_verdict: met | missed | undecidable for the challenge itself.
 -- The comparison groups count a joint challenge once (report_group; the challenge itself is always its own
 -- row). The counts are the denominators. statuses_by_council / _peer_team / _unknown say who gave the latest
 -- statuses behind the share (the council's own rating, the peer team's finding, or not known).
@@ -13,8 +15,8 @@ WITH this AS (
 ),
 per_challenge AS (
     SELECT c.challenge_id, c.council_id, co.council_type, co.region, c.report_group,
-           CASE WHEN c.progress_review_kind = 'progress_review'
-                THEN date_diff('day', c.onsite_start, c.progress_review_onsite) END AS days_to_progress_review,
+           t.days_to_progress_review, t.days_to_progress_review_min, t.days_to_progress_review_max,
+           t.progress_review_verdict,
            count(rs.latest_status) AS with_status,
            count(*) FILTER (WHERE rs.latest_status = 'complete') AS complete,
            count(*) FILTER (WHERE rs.latest_status = 'superseded') AS superseded,
@@ -22,6 +24,7 @@ per_challenge AS (
            count(*) FILTER (WHERE rs.latest_status IS NOT NULL AND rs.latest_assessed_by = 'peer_team') AS by_peer_team
     FROM challenges c
     JOIN councils co USING (council_id)
+    JOIN challenge_timeliness t USING (challenge_id)
     LEFT JOIN recommendation_status rs USING (challenge_id)
     GROUP BY ALL
 ),
@@ -53,7 +56,10 @@ SELECT ord, grp,
        CASE WHEN sum(with_status) - sum(superseded) > 0
             THEN sum(complete) / (sum(with_status) - sum(superseded)) END AS completion_share,
        count(days_to_progress_review) AS challenges_with_progress_review,
-       median(days_to_progress_review) AS median_days_to_progress_review
+       median(days_to_progress_review) AS median_days_to_progress_review,
+       median(days_to_progress_review_min) AS median_days_to_progress_review_min,
+       median(days_to_progress_review_max) AS median_days_to_progress_review_max,
+       CASE WHEN grp = 'this' THEN any_value(progress_review_verdict) END AS progress_review_verdict
 FROM groups
 GROUP BY ord, grp
 ORDER BY ord

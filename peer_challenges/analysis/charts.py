@@ -256,7 +256,7 @@ def _comparison_bars(df: pd.DataFrame, values: pd.Series, text: list[str], title
         y=labels, x=values.fillna(0), orientation="h", text=text, textposition="outside", cliponaxis=False,
         marker={"color": [OKABE_ITO["orange"] if t else OKABE_ITO["grey"] for t in is_this],
                 "line": {"width": [2 if t else 0 for t in is_this], "color": OKABE_ITO["black"]}},
-        hovertemplate="%{y}: %{text}<extra></extra>",
+        hovertemplate="%{y}: %{text}<extra></extra>", textfont={"size": 12},
     )
     fig.update_yaxes(categoryorder="array", categoryarray=labels[::-1], automargin=True, title=None)
     fig.update_xaxes(title_text=axis_title, range=[0, xmax])
@@ -295,31 +295,49 @@ def comparison_completion(df: pd.DataFrame) -> go.Figure:
                             "% complete (of recommendations with a status)", max(40.0, share_max * 1.6))
 
 
+def days_range_text(d, lo, hi, unit: str = "") -> str:
+    """'323' (+ unit) or, where dates known only to their month make the days a range, '323 (313–334)'."""
+    text = f"{d:.0f}{unit}"
+    if not (pd.isna(lo) or pd.isna(hi)) and round(lo) != round(hi):
+        text += f" ({lo:.0f}–{hi:.0f})"
+    return text
+
+
 def comparison_progress_review(df: pd.DataFrame) -> go.Figure:
     """Bars of the median days from the on-site visit to the progress review, this challenge highlighted,
-    with the ~10-month norm as a dotted line.
+    with the ~10-month norm as a dotted line. Where a date is known only to its month, the days are a range
+    (the medians of the earliest and latest possible days), given in brackets; the challenge's own verdict is
+    the interval rule's (met, missed, or cannot tell), not its stored days against the norm.
 
-    ``df``: label, is_this, median_days_to_progress_review, challenges_with_progress_review.
+    ``df``: label, is_this, median_days_to_progress_review(_min, _max), challenges_with_progress_review,
+    progress_review_verdict.
     """
     this = df[df["is_this"]].iloc[0] if df["is_this"].any() else None
     everyone = df.iloc[-1]
     all_d = everyone["median_days_to_progress_review"]
+
+    def days(row) -> str:
+        return days_range_text(row["median_days_to_progress_review"], row.get("median_days_to_progress_review_min"),
+                               row.get("median_days_to_progress_review_max"), " days")
+
+    all_text = days(everyone) if pd.notna(all_d) else None
     if this is not None and pd.notna(this["median_days_to_progress_review"]):
-        d = int(this["median_days_to_progress_review"])
-        verdict = "within" if d <= PROGRESS_REVIEW_NORM_DAYS else "later than"
-        title = f"The progress review came {d} days after the on-site visit, {verdict} the ~10-month norm"
-        if pd.notna(all_d):
-            title += f"; the median across all councils is {int(all_d)} days"
-    elif pd.notna(all_d):
-        title = (f"This challenge has no progress-review date; across all councils the median is {int(all_d)} days "
-                 f"(of {int(everyone['challenges_with_progress_review'])} challenges)")
+        verdict = {"met": "within the ~10-month norm", "missed": "later than the ~10-month norm"}.get(
+            this.get("progress_review_verdict"),
+            "which cannot be judged against the ~10-month norm (a date known only to its month)")
+        title = f"The progress review came {days(this)} after the on-site visit, {verdict}"
+        if all_text:
+            title += f"; the median across all councils is {all_text}"
+    elif all_text:
+        title = (f"This challenge has no progress-review date; across all councils the median is {all_text}, "
+                 f"over {int(everyone['challenges_with_progress_review'])} challenges")
     else:
         title = "No challenge in these groups has a progress-review date"
-    text = [("no date" if pd.isna(d) else f"{int(d)} days (of {int(k)})")
-            for d, k in zip(df["median_days_to_progress_review"], df["challenges_with_progress_review"])]
+    text = [("no date" if pd.isna(row["median_days_to_progress_review"])
+             else f"{days(row)}<br>of {int(row['challenges_with_progress_review'])}") for _, row in df.iterrows()]
     day_max = float(df["median_days_to_progress_review"].fillna(0).max())
     fig = _comparison_bars(df, df["median_days_to_progress_review"], text, title,
                            "median days (dotted line: ~10-month norm)",
-                           max(PROGRESS_REVIEW_NORM_DAYS, day_max) * 1.7)
+                           max(PROGRESS_REVIEW_NORM_DAYS, day_max) * 2.1)
     fig.add_vline(x=PROGRESS_REVIEW_NORM_DAYS, line={"color": OKABE_ITO["black"], "dash": "dot"})
     return fig

@@ -137,11 +137,17 @@ def test_comparison_charts_state_this_challenge_against_all(on_fixture):
         "3 of 8 of this challenge's recommendations with a reported status are complete, against 32% of 25 across "
         "all councils")
     assert charts.headline(charts.comparison_progress_review(stroud)) == (
-        "This challenge has no progress-review date; across all councils the median is 340 days (of 9 challenges)")
+        "This challenge has no progress-review date; across all councils the median is 340 days (313–340), over 9 "
+        "challenges")
     brentwood = _comparison("brentwood-2024-03")
     assert charts.headline(charts.comparison_progress_review(brentwood)) == (
         "The progress review came 265 days after the on-site visit, within the ~10-month norm; the median across "
-        "all councils is 340 days")
+        "all councils is 340 days (313–340)")
+    # the challenge's own verdict is the interval rule's: Babergh's review, known only to its month, is 293 to
+    # 323 days after the visit, either side of ~304
+    babergh = charts.headline(charts.comparison_progress_review(_comparison("babergh-2022-03")))
+    assert babergh.startswith("The progress review came 293 days (293–323) after the on-site visit, which cannot be "
+                              "judged against the ~10-month norm (a date known only to its month)")
     fig = charts.comparison_completion(brentwood)
     # this challenge is highlighted by colour AND outline, and its label names it
     assert list(fig.data[0].marker.line.width)[0] == 2 and list(fig.data[0].marker.line.width)[1] == 0
@@ -152,15 +158,17 @@ def test_comparison_charts_state_this_challenge_against_all(on_fixture):
 def test_comparison_charts_for_the_seed_councils_against_all():
     reviews = data.run_query("overview__progress_review_days")
     median, n = int(reviews["days_to_progress_review"].median()), len(reviews)
+    lo, hi = (int(reviews[f"days_to_progress_review_{end}"].median()) for end in ("min", "max"))
+    all_text = f"{median} days" + (f" ({lo}–{hi})" if lo != hi else "")
     stroud = _comparison("stroud-2019-03")
     assert charts.headline(charts.comparison_completion(stroud)).startswith(
         "3 of 8 of this challenge's recommendations with a reported status are complete, against ")
     assert charts.headline(charts.comparison_progress_review(stroud)) == (
-        f"This challenge has no progress-review date; across all councils the median is {median} days (of {n} challenges)")
+        f"This challenge has no progress-review date; across all councils the median is {all_text}, over {n} challenges")
     brentwood = _comparison("brentwood-2024-03")
     assert charts.headline(charts.comparison_progress_review(brentwood)) == (
         "The progress review came 265 days after the on-site visit, within the ~10-month norm; the median across "
-        f"all councils is {median} days")
+        f"all councils is {all_text}")
     assert list(charts.comparison_completion(brentwood).data[0].text)[0] == "2 of 9"  # under 10: k of n
 
 

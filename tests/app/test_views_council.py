@@ -433,7 +433,10 @@ def test_stroud_2019_comparison_3_of_8_complete_against_8_of_25_across_all_counc
         "the council's own ratings", "23 the council's own ratings, 1 the peer team's finding",
         "the council's own ratings", "24 the council's own ratings, 1 the peer team's finding"]
     assert table["From challenges with a status"].tolist() == [1, 5, 2, 6]
-    assert table["Median days to progress review"].tolist() == ["no date", "293", "366", "340"]
+    # in brackets where a month-only date makes the days a range (the medians of the earliest and latest
+    # possible days): Babergh and Mid Suffolk's joint review is known only to its month (293 to 323 days)
+    assert table["Median days to progress review"].tolist() == ["no date", "293 (293–323)", "366 (366–395)",
+                                                                   "340 (313–340)"]
     assert table["Challenges with a progress-review date"].tolist() == [0, 5, 1, 9]
     assert got.caption == ("This challenge is Stroud District Council's, highlighted in orange with an outline; the "
                            "other bars pool every recorded challenge of district councils, of councils in South "
@@ -441,7 +444,7 @@ def test_stroud_2019_comparison_3_of_8_complete_against_8_of_25_across_all_counc
     assert got.completion.title == ("3 of 8 of this challenge's recommendations with a reported status are "
                                     "complete, against 32% of 25 across all councils")
     assert got.progress_review.title == ("This challenge has no progress-review date; across all councils the "
-                                         "median is 340 days (of 9 challenges)")
+                                         "median is 340 days (313–340), over 9 challenges")
 
 
 def test_bury_2023_comparison_without_statuses_says_so_out_of_0():
@@ -450,7 +453,7 @@ def test_bury_2023_comparison_without_statuses_says_so_out_of_0():
     assert table["Share complete"].tolist()[:3] == ["no status reported", "no status reported", "0 of 1"]  # Cheshire East: delayed
     assert table["Out of"].tolist() == [0, 0, 1, 25]
     assert table["Statuses assessed by"].tolist()[:2] == ["—", "—"]
-    assert table["Median days to progress review"].tolist() == ["309", "309", "340", "340"]
+    assert table["Median days to progress review"].tolist() == ["309", "309", "340 (313–340)", "340 (313–340)"]
 
 
 # ---------------------------------------------------------------- sources and notes

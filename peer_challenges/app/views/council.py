@@ -457,8 +457,10 @@ def comparison(query: Query, challenge_id: str, council: Mapping) -> Comparison:
         "Statuses assessed by": [assessed_cell(c, p, u) for c, p, u in zip(
             frame["statuses_by_council"], frame["statuses_by_peer_team"], frame["statuses_by_unknown"])],
         "From challenges with a status": frame["challenges_with_status"],
-        "Median days to progress review": [f"{d:.0f}" if not narrative.missing(d) else "no date"
-                                           for d in frame["median_days_to_progress_review"]],
+        "Median days to progress review": [charts.days_range_text(d, lo, hi) if not narrative.missing(d) else "no date"
+                                           for d, lo, hi in zip(frame["median_days_to_progress_review"],
+                                                                frame["median_days_to_progress_review_min"],
+                                                                frame["median_days_to_progress_review_max"])],
         "Challenges with a progress-review date": frame["challenges_with_progress_review"],
     })
     return Comparison(caption, completion, review, table)
