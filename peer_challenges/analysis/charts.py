@@ -17,7 +17,7 @@ import plotly.graph_objects as go
 from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis.style import OKABE_ITO, base_layout
 from peer_challenges.domain.norms import PROGRESS_REVIEW_NORM_DAYS
-from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
+from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, council_type_words
 
 COUNCIL_TYPE_ORDER = ("district", "unitary", "county", "metropolitan", "london_borough", "other")
 COUNCIL_TYPE_COLOURS = {
@@ -67,7 +67,7 @@ def challenges_per_year(df: pd.DataFrame, type_labels: dict | None = None) -> go
     title = (f"{when} had the most challenges on record ({peak}{' each' if len(peak_years) > 1 else ''} "
              f"of {total})")
     if len(by_type) > 1:
-        title += f"; {labels.get(top_type, top_type).lower()} councils had {top_n} of the {total}"
+        title += f"; {council_type_words(labels.get(top_type, top_type))} councils had {top_n} of the {total}"
     years = list(range(int(data["year"].min()), int(data["year"].max()) + 1))
     for ctype in [t for t in COUNCIL_TYPE_ORDER if t in set(data["council_type"])]:
         rows = data[data["council_type"] == ctype].set_index("year")["challenges"].reindex(years, fill_value=0)

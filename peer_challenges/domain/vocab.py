@@ -9,6 +9,12 @@ COUNCIL_TYPE_LABELS = {
     "district": "District", "unitary": "Unitary", "county": "County",
     "metropolitan": "Metropolitan borough", "london_borough": "London borough", "other": "Other",
 }
+
+
+def council_type_words(label: str) -> str:
+    """A council type's label inside a sentence: 'district', 'metropolitan borough', but 'London borough'
+    (a proper noun keeps its capital)."""
+    return label if label.startswith("London") else label[:1].lower() + label[1:]
 REGIONS = (
     "North East", "North West", "Yorkshire and The Humber", "East Midlands", "West Midlands",
     "East of England", "London", "South East", "South West",

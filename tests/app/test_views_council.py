@@ -488,3 +488,8 @@ def test_overdue_is_not_known_for_castle_point_2024_where_none_is_open_but_4_hav
     recs = data("castle-point-2024-09").recommendations
     assert cv.overdue_known(recs) is False
     assert metrics("castle-point", "2024-09")["Overdue"] == ("not known", "4 recommendations with no reported status")
+
+
+def test_comparison_caption_keeps_london_capitalised():
+    caption = cv.comparison(run_query, "tower-hamlets-2023-09", council_row("tower-hamlets")).caption
+    assert "every recorded challenge of London borough councils, of councils in London" in caption

@@ -19,7 +19,9 @@ from peer_challenges.analysis.narrative import (
 from peer_challenges.analysis.stats import share
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
-from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, COUNTED_KINDS, DATE_BASIS_WORDS, RECORD_KIND_WORDS
+from peer_challenges.domain.vocab import (
+    COUNCIL_TYPE_LABELS, COUNTED_KINDS, DATE_BASIS_WORDS, RECORD_KIND_WORDS, council_type_words,
+)
 
 MONTH_KEY = re.compile(r"^(\d{4}-\d{2}|unknown)$")
 URL_SAFE = re.compile(r"[()\s<>]")
@@ -438,7 +440,7 @@ def comparison(query: Query, challenge_id: str, council: Mapping) -> Comparison:
     frame["label"] = frame["grp"].map(group_names)
     frame["is_this"] = frame["grp"] == "this"
     caption = (f"This challenge is {escape_markdown(council['name'])}'s, highlighted in orange with an outline; the "
-               f"other bars pool every recorded challenge of {escape_markdown(type_label.lower())} councils, of "
+               f"other bars pool every recorded challenge of {escape_markdown(council_type_words(type_label))} councils, of "
                f"councils in {escape_markdown(council['region'])}, and of all councils.")
     completion = Chart(charts.comparison_completion(frame),
                        "Bar chart of the share of recommendations complete (of those with a reported status) for this "
