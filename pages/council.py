@@ -254,7 +254,7 @@ if len(snapshots):
     for unit, table in view.snapshot_tables(snapshots):
         st.markdown(f"**Counting {escape_markdown(unit)}**")
         st.table(table)
-    st.caption("Self-reported by the council unless the note says a progress review gave the figure.")
+    st.caption("'Assessed by' says whose figure each is: the council's own or the peer team's finding.")
 
 # ---- comparison ----------------------------------------------------------------------------------
 st.subheader("Compared with similar councils")

@@ -410,6 +410,10 @@ def test_tower_hamlets_action_figures_without_a_total_say_not_given():
     got = dict(cv.snapshot_tables(data("tower-hamlets-2023-09").snapshots))
     assert got["actions"].index.tolist() == ["Sep 2024", "16 Oct 2024"]
     assert set(got["actions"]["Total"]) == {"not given"}
+    # each figure says whose it is and whether it is a forecast (the Sept 2024 84% is the Cabinet's projection)
+    assert got["actions"]["Assessed by"].tolist() == ["The council's own figure"] * 2
+    assert got["recommendations"]["Assessed by"].tolist() == ["The peer team's finding"]  # the Oct 2025 review
+    assert got["actions"]["Kind"].tolist() == ["Forecast (expected by that date)", "Count"]
     assert got["recommendations"].loc["7 Oct 2025", "Total"] == 18
 
 

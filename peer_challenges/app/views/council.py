@@ -383,14 +383,18 @@ def recommendation_details(recs: pd.DataFrame, updates: pd.DataFrame) -> list[Re
 # ---------------------------------------------------------------- council-wide progress figures
 
 
+SNAPSHOT_ASSESSED = {"council": "The council's own figure", "peer_team": "The peer team's finding",
+                     "unknown": "Not known whose figure"}
+
+
 def snapshot_tables(snapshots: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
-    """One table per unit counted (recommendations or actions), indexed by 'As of', in the data's order."""
+    """One table per unit counted (recommendations or actions), indexed by 'As of', in the data's order, each
+    row saying whose figure it is and whether it is a forecast."""
     m = narrative.missing
     out = []
     for unit, grp in snapshots.groupby("unit", sort=False):
         out.append((unit, pd.DataFrame({
             "As of": [date_label(d, p) for d, p in zip(grp["as_of"], grp["as_of_precision"])],
-            "Unit": grp["unit"],
             "Total": grp["total"].astype("object").where(grp["total"].notna(), "not given"),
             "Complete": grp["complete"].astype("object").where(grp["complete"].notna(), "—"),
             "In progress": grp["in_progress"].astype("object").where(grp["in_progress"].notna(), "—"),
@@ -399,6 +403,8 @@ def snapshot_tables(snapshots: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
                 "—" if m(g) and m(a) and m(r) else
                 f"{'?' if m(g) else int(g)} green, {'?' if m(a) else int(a)} amber, {'?' if m(r) else int(r)} red"
                 for g, a, r in zip(grp["rag_green"], grp["rag_amber"], grp["rag_red"])],
+            "Assessed by": [SNAPSHOT_ASSESSED.get(a, SNAPSHOT_ASSESSED["unknown"]) for a in grp["assessed_by"]],
+            "Kind": ["Forecast (expected by that date)" if f is True else "Count" for f in grp["is_forecast"]],
             "Note": [" ".join(x for x in (n_, b) if not m(x)) for n_, b in zip(grp["note"], grp["basis"])],
         }).set_index("As of")))
     return out
