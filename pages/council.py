@@ -296,5 +296,5 @@ if notes:
     with st.expander("Notes on what is missing and why (from the people who collected the data)"):
         for para in notes:
             st.markdown(para)
-st.caption("Facts are paraphrased from the public pages cited above. Statuses and RAG ratings are the council's own "
-           "assessment unless a progress review says otherwise.")
+st.caption("Facts are paraphrased from the public pages cited above. Each status and RAG rating says whose assessment "
+           "it is (the council's own or the peer team's), as its source gives it.")
