@@ -16,6 +16,7 @@ import plotly.graph_objects as go
 
 from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis.style import OKABE_ITO, base_layout
+from peer_challenges.analysis.trend_charts import wrap
 from peer_challenges.domain.norms import PROGRESS_REVIEW_NORM_DAYS
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS, council_type_words
 
@@ -96,20 +97,22 @@ def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) 
     data = df.sort_values(["challenges", "recommendations"], ascending=False).head(n).copy()
     denominator = int(data["challenges_with_recommendations"].iloc[0])
     data["label"] = [labels.get(t, str(t).replace("_", " ").capitalize()) for t in data["topic"]]
+    data["tick"] = [wrap(label, 22) for label in data["label"]]  # long topic names on two lines leave the bars room
     top = data.iloc[0]
     title = (f"{top['label']} is the most frequent topic: raised in {int(top['challenges'])} of the "
              f"{denominator} challenges with recommendations recorded ({_pct(top['challenges'] / denominator)})")
     data = data.iloc[::-1]
     fig.add_bar(
-        y=data["label"], x=data["challenges"], orientation="h", marker_color=OKABE_ITO["blue"], name="Challenges",
+        y=data["tick"], x=data["challenges"], orientation="h", marker_color=OKABE_ITO["blue"], name="Challenges",
         text=[f"{c} ({_pct(c / denominator)})" for c in data["challenges"]],
         textposition="outside", cliponaxis=False, customdata=data["recommendations"],
-        hovertemplate="%{y}: raised in %{x} challenges (%{customdata} recommendations)<extra></extra>",
+        hovertext=data["label"],
+        hovertemplate="%{hovertext}: raised in %{x} challenges (%{customdata} recommendations)<extra></extra>",
     )
-    fig.update_layout(xaxis={"title": f"Challenges raising the topic (of {denominator})",
-                             "range": [0, float(data["challenges"].max()) * 1.3]},
+    fig.update_layout(xaxis={"title": f"Challenges (of {denominator})",
+                             "range": [0, float(data["challenges"].max()) * 1.45]},
                       yaxis={"title": None, "automargin": True})
-    return base_layout(fig, title, height=max(300, 34 * len(data) + 120), legend=False)
+    return base_layout(fig, title, height=max(300, 40 * len(data) + 120), legend=False)
 
 
 BIN_DAYS = 30  # width of the progress-review histogram's bins
