@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 import pandas as pd
 import streamlit as st
 
@@ -145,21 +143,7 @@ st.caption(
     + (f" The table lists the first {len(councils):,} by name: narrow the sidebar filters, or find any council by "
        "name on the council page." if n_councils > len(councils) else "")
 )
-table = pd.DataFrame({
-    # the display text is read back from the link by the LinkColumn's regular expression
-    "Council": [f"council?council={quote(cid)}#{quote(name)}"
-                for cid, name in zip(councils["council_id"].tolist(), councils["name"].tolist())],
-    "Type": councils["council_type"].map(ui.COUNCIL_TYPE_LABELS),
-    "Region": councils["region"],
-    "Challenges": councils["challenges"],
-    "Most recent on site": councils["onsite_start"],
-    "Recommendations recorded": councils["recommendations_recorded"],
-    "Recommendations made": councils["recommendations_total"],
-    "With a status": councils["recommendations_with_status"],
-    "Complete": councils["complete"],
-    "Share complete": 100 * councils["completion_share"],
-    "Days to progress review": councils["days_to_progress_review"],
-})
+table = ov.councils_table(councils, ui.COUNCIL_TYPE_LABELS)
 st.dataframe(
     table, hide_index=True, height=420,
     column_config={
@@ -168,10 +152,15 @@ st.dataframe(
         "Most recent on site": st.column_config.DateColumn(format="MMM YYYY",
                                                             help="Month of the on-site visit (blank: not known)"),
         "Recommendations made": st.column_config.NumberColumn(help="How many the report made, where known (blank: not known)"),
-        "With a status": st.column_config.NumberColumn(help="Recommendations with a reported (self-reported) status"),
-        "Share complete": st.column_config.NumberColumn(format="%.0f%%",
-                                                        help="Complete ÷ (with a status − superseded); blank when none has a status"),
-        "Days to progress review": st.column_config.NumberColumn(help="Blank: no progress-review date recorded"),
+        "With a status": st.column_config.NumberColumn(
+            help="Recommendations with a reported status (the council's own rating or the peer team's finding: "
+                 "see the council's page)"),
+        "Share complete": st.column_config.TextColumn(
+            help='Complete ÷ (with a status − superseded): "k of n" under 10, from 10 with its 95% interval; '
+                 '— when none has a status'),
+        "Days to progress review": st.column_config.TextColumn(
+            help="To the CPC progress review (not a later follow-up); in brackets the range where a date is known "
+                 "only to its month; blank: no progress-review date recorded"),
     },
 )
 st.page_link("pages/council.py", label="Or search for a council by name", icon="🔎")

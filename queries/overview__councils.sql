@@ -1,6 +1,8 @@
 -- One row per council with at least one challenge passing the shared filters ($council_types, $regions
 -- lists; $year_from, $year_to), describing its most recent such challenge (undated counts as oldest).
 -- completion_share = complete / (recommendations with a reported status - superseded); NULL when none.
+-- days_to_progress_review: to the CPC's own progress review only (not a later follow-up or health check), with
+-- _min / _max where a date is known only to its month (challenge_timeliness).
 WITH ch AS (
     SELECT c.*,
            count(*) OVER (PARTITION BY c.council_id) AS challenges,
@@ -18,12 +20,13 @@ SELECT ch.council_id, ch.name, ch.council_type, ch.region, ch.challenges, ch.cha
        ch.onsite_start, ch.onsite_start_precision,
        coalesce(r.recorded, 0) AS recommendations_recorded, ch.recommendations_total,
        coalesce(r.with_status, 0) AS recommendations_with_status, coalesce(r.complete, 0) AS complete,
-       coalesce(r.overdue, 0) AS overdue,
+       coalesce(r.superseded, 0) AS superseded, coalesce(r.overdue, 0) AS overdue,
        CASE WHEN coalesce(r.with_status, 0) - coalesce(r.superseded, 0) > 0
             THEN r.complete / (r.with_status - r.superseded) END AS completion_share,
-       date_diff('day', ch.onsite_start, ch.progress_review_onsite) AS days_to_progress_review
+       t.days_to_progress_review, t.days_to_progress_review_min, t.days_to_progress_review_max
 FROM ch
 LEFT JOIN recs r USING (challenge_id)
+LEFT JOIN challenge_timeliness t USING (challenge_id)
 WHERE ch.rn = 1
 ORDER BY ch.name
 LIMIT $limit  -- the page draws the first rows only; NULL = all

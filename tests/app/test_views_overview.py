@@ -81,3 +81,26 @@ def test_completion_by_age_table_and_chart_show_the_number_at_risk():
 
 def test_no_completion_by_age_when_nothing_can_be_placed_in_time():
     assert ov.completion_by_age(run_query, {"year_from": 1990, "year_to": 1991}) is None
+
+
+def _councils_table() -> pd.DataFrame:
+    from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
+    rows = run_query("overview__councils", council_types=None, regions=None, year_from=None, year_to=None,
+                     limit=None)
+    return ov.councils_table(rows, COUNCIL_TYPE_LABELS).assign(id=rows["council_id"]).set_index("id")
+
+
+def test_council_table_gives_small_shares_as_k_of_n_never_a_bare_percentage():
+    table = _councils_table()
+    # each council's most recent challenge: Brentwood 2024 2 of 9; Castle Point 2024 "1 of 1" (was a bare
+    # 100%); Stroud 2022 0 of its 4 with a status (the fifth has none); Breckland none reported
+    assert table.loc["brentwood", ["With a status", "Complete", "Share complete"]].tolist() == [9, 2, "2 of 9"]
+    assert table.loc[["castle-point", "stroud", "breckland"], "Share complete"].tolist() == ["1 of 1", "0 of 4", "—"]
+
+
+def test_council_table_days_to_the_cpc_progress_review_carry_their_month_range():
+    table = _councils_table()
+    # Brentwood's dates are days; BCP's on-site visit is known only to Nov 2021 (366 to 395 days); Stroud
+    # 2022 has no progress review
+    assert table.loc[["brentwood", "bcp", "stroud"], "Days to progress review"].tolist() == [
+        "265", "366 (366–395)", ""]

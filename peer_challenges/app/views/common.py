@@ -10,6 +10,8 @@ from typing import Any
 
 import pandas as pd
 
+from peer_challenges.analysis.stats import share
+
 # the signature of peer_challenges.store.db.run_query(name, **params): tests pass run_query, pages ui.query
 Query = Callable[..., pd.DataFrame]
 
@@ -47,3 +49,12 @@ class Chart:
     @property
     def title(self) -> str:
         return self.fig.layout.title.text or ""
+
+
+def share_cell(k, n) -> str:
+    """A table's share complete: "3 of 8" under 10 records, else the share with its 95% interval
+    ("33% (95% interval 18%–53%)"); "no status reported" when none has one (DESIGN, small numbers)."""
+    s = share(int(k), int(n))
+    if not s.n:
+        return "no status reported"
+    return s.text if s.small else f"{s.value:.0%} (95% interval {s.interval_text})"

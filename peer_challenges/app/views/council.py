@@ -16,8 +16,7 @@ from peer_challenges.analysis import charts, narrative
 from peer_challenges.analysis.narrative import (
     ASSESSED_LABELS, RAG_LABELS, RECORD_FLAG_LABELS, date_label, escape_markdown, plural,
 )
-from peer_challenges.analysis.stats import share
-from peer_challenges.app.views.common import Chart, Metric, Query
+from peer_challenges.app.views.common import Chart, Metric, Query, share_cell
 from peer_challenges.domain.status import status_words
 from peer_challenges.domain.vocab import (
     COUNCIL_TYPE_LABELS, COUNTED_KINDS, DATE_BASIS_WORDS, RECORD_KIND_WORDS, council_type_words,
@@ -419,15 +418,6 @@ class Comparison:
     completion: Chart
     progress_review: Chart
     table: pd.DataFrame
-
-
-def share_cell(k, n) -> str:
-    """A comparison table's share complete: "3 of 8" under 10 records, else the share with its 95% interval
-    ("33% (95% interval 18%–53%)"); "no status reported" when none has one (DESIGN, small numbers)."""
-    s = share(int(k), int(n))
-    if not s.n:
-        return "no status reported"
-    return s.text if s.small else f"{s.value:.0%} (95% interval {s.interval_text})"
 
 
 def assessed_cell(by_council, by_peer_team, by_unknown) -> str:

@@ -7,11 +7,14 @@ import datetime as dt
 
 import pandas as pd
 
+from urllib.parse import quote
+
 from peer_challenges.analysis import completion_charts as cc
-from peer_challenges.analysis.narrative import plural, who_assessed, who_assessed_counts
+from peer_challenges.analysis.charts import days_range_text
+from peer_challenges.analysis.narrative import missing, plural, who_assessed, who_assessed_counts
 from peer_challenges.analysis.stats import share
 from peer_challenges.analysis.timeliness_charts import met_text
-from peer_challenges.app.views.common import Chart, Metric, Query
+from peer_challenges.app.views.common import Chart, Metric, Query, share_cell
 
 ASSESSED_CHOICES = {"all": "Every status (whoever gave it)", "peer_team": "The peer team's findings only"}
 
@@ -105,3 +108,29 @@ def completion_by_age(query: Query, params: dict) -> Chart | None:
     alt = ("Step chart: the estimated share of recommendations reported complete against days since the on-site "
            "visit, with a shaded 95% interval; dotted lines at 6, 12 and 24 months, with the number at risk under each.")
     return Chart(cc.completion_by_age_chart(rows, title), alt, cc.completion_by_age_table(rows), note)
+
+
+def councils_table(councils: pd.DataFrame, type_labels: dict) -> pd.DataFrame:
+    """The overview's council table (overview__councils rows): a link to each council's page and its most
+    recent challenge's counts first (what the table is for; the region last, as the sidebar filters by it); the
+    share complete as "k of n" under 10 records (else with its 95% interval), and the days to the CPC progress
+    review with their range where a date is known only to its month."""
+    denom = (councils["recommendations_with_status"] - councils["superseded"]).astype(int)
+    return pd.DataFrame({
+        # the display text is read back from the link by the LinkColumn's regular expression
+        "Council": [f"council?council={quote(cid)}#{quote(name)}"
+                    for cid, name in zip(councils["council_id"].tolist(), councils["name"].tolist())],
+        "Type": councils["council_type"].map(type_labels),
+        "Most recent on site": councils["onsite_start"],
+        "Recommendations recorded": councils["recommendations_recorded"],
+        "With a status": councils["recommendations_with_status"],
+        "Complete": councils["complete"],
+        "Share complete": [share_cell(k, n) if n else "—" for k, n in zip(councils["complete"], denom)],
+        "Days to progress review": [
+            "" if missing(d) else days_range_text(d, lo, hi)
+            for d, lo, hi in zip(councils["days_to_progress_review"], councils["days_to_progress_review_min"],
+                                 councils["days_to_progress_review_max"])],
+        "Recommendations made": councils["recommendations_total"],
+        "Challenges": councils["challenges"],
+        "Region": councils["region"],
+    })
