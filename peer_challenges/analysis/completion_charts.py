@@ -59,7 +59,9 @@ def completion_by_age_chart(rows: pd.DataFrame, title: str) -> go.Figure:
         fig.add_vline(x=days, line=dict(color="#bbbbbb", dash="dot", width=1))
         fig.add_annotation(x=days, y=-0.2, yref="paper", showarrow=False, font=dict(size=11),
                            text=f"{months} mo<br>at risk: {p.at_risk}")
-    fig.update_xaxes(title="days after the on-site visit", rangemode="tozero", gridcolor="#e5e5e5")
+    # the title sits below the 'at risk' marks under the axis, not across them
+    fig.update_xaxes(title=dict(text="days after the on-site visit", standoff=48), automargin=True,
+                     rangemode="tozero", gridcolor="#e5e5e5")
     fig.update_yaxes(title="% reported complete", range=[0, 100], ticksuffix="%", gridcolor="#e5e5e5")
     fig = base_layout(fig, title, height=420)
     fig.update_layout(margin=dict(b=110))
