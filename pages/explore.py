@@ -154,7 +154,7 @@ _init_from_url(topic_ids)
 
 table = st.radio(
     "Table", ex.TABLES, key="exp_table", horizontal=True, format_func=dd.TABLE_LABELS.get,
-    help="Recommendations: one row each, with the latest self-reported status. Progress updates: every status "
+    help="Recommendations: one row each, with the latest status and whose it is. Progress updates: every status "
          "update recorded. Challenges: one row per peer challenge. Councils: one row per council we hold. "
          "Council register: every English council in force since 2014, with its five-year cycle status today.",
 )

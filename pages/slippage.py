@@ -36,8 +36,8 @@ taxonomy, labels = sv.taxonomy_and_labels(lambda: ui.taxonomy(folder))
 st.markdown(
     "**Slippage** is the number of days from a recommendation's *original* target date to the date it was "
     "first reported complete or, if it is still open, to the date of its latest progress update. Revised "
-    "targets are shown beside the original, never instead of it. Statuses are the councils' own "
-    "(self-reported) unless a progress review assessed them."
+    "targets are shown beside the original, never instead of it. Each status says whose it is: the "
+    "council's own rating or the peer team's finding at a progress review."
 )
 
 left, right = st.columns(2)

@@ -113,8 +113,8 @@ with tab_list:
             "Recommendation": st.column_config.TextColumn(width="large"),
         },
     )
-    st.caption("Statuses are the council's own (self-reported) unless marked 'progress review'. Many titles are "
-               "our plain-English summaries; the council page links to the source documents.")
+    st.caption("Each status says in brackets whose it is: the council's own rating or the peer team's finding. "
+               "Many titles are our plain-English summaries; the council page links to the source documents.")
 
 # ---------------------------------------------------------------- 4. similar and repeated
 with tab_similar:

@@ -2,8 +2,8 @@
 its milestone timeline against the LGA norms, coverage notes ("4 of 9 recorded") and slippage in words.
 
 Pure functions over plain values and pandas frames (no duckdb, no streamlit), so they are tested with
-exact sentences. Definitions follow DESIGN.md: statuses are self-reported unless a progress review
-assessed them; slippage is measured against the ORIGINAL target; dates are shown at their precision.
+exact sentences. Definitions follow DESIGN.md: each status says who assessed it (the council, the peer
+team, or not known); slippage is measured against the ORIGINAL target; dates are shown at their precision.
 """
 
 from __future__ import annotations
