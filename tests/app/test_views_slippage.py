@@ -246,6 +246,8 @@ def test_overdue_table_gives_stroud_5_rows_with_the_councils_own_words_and_a_lin
     assert caption is None
     assert list(table["No."]) == ["CRD3", "CRD4", "CRD6", "CRD7", "CRD8"]
     assert set(table["Days past original target"]) == {183}
+    # the Q2 2020/21 update is dated only to its quarter: 92 to 183 days past the 31 Mar 2020 target
+    assert set(table["Possible range (days)"]) == {"92–183"}
     assert set(table["Status (council's words)"]) == {"🔄 In progress (council's own rating): “rolled forward to 2020/21”"}
     assert set(table["Revised target"]) == {"2020/21 (ends 31 Mar 2021)"}
     assert set(table["Council page"]) == {"council?council=stroud&challenge=2019-03"}

@@ -339,6 +339,10 @@ def overdue_table(query: Query, rec_params: dict, d: Delivery, council_link) -> 
         "Challenge": overdue["challenge_month"],
         "No.": overdue["number"].fillna("–"),
         "Days past original target": overdue["slippage_days"],
+        # a target or update known only to its period makes the days a range (the figure is its latest end)
+        "Possible range (days)": [
+            f"{max(int(lo), 0)}–{int(hi)}" if not (missing(lo) or missing(hi)) and int(lo) != int(hi) else "exact"
+            for lo, hi in zip(overdue["slippage_days_min"], overdue["slippage_days_max"])],
         "Original target": [dated(v, p) for v, p in zip(overdue["target_date"], overdue["target_precision"])],
         "Revised target": [dated(v, p) for v, p in zip(overdue["revised_target"], overdue["revised_target_precision"])],
         "Latest update": [dated(v, p) for v, p in zip(overdue["latest_as_of"], overdue["latest_as_of_precision"])],
