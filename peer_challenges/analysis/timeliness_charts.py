@@ -260,7 +260,8 @@ def timeliness_dots(df: pd.DataFrame, milestone: str, title: str, highlight: str
 def on_time_bars(summary: pd.DataFrame, milestone: str, title: str, group_label: str = "",
                  provisional: list | None = None) -> go.Figure:
     """Share of challenges meeting the norm per group: the bar is the share that met it, a whisker reaches the
-    share that may have (met + undecidable); each bar is labelled with its count ("29–39 of 91"). A group of
+    share that may have (met + undecidable); each bar is labelled above its whisker with its count ("29–39 of
+    91"; the shares in the hover text). A group of
     fewer than SMALL is drawn hollow and labelled "k of n" only. Groups in ``provisional`` (years still coming
     in) are hatched and labelled 'so far'."""
     d = summary[(summary["milestone"] == milestone) & (summary["challenges_with_date"] > 0)].copy()
@@ -270,16 +271,25 @@ def on_time_bars(summary: pd.DataFrame, milestone: str, title: str, group_label:
     small = d["challenges_with_date"] < SMALL
     text = [met_text(int(o), int(u), int(n)) + (" so far" if g in provisional else "")
             for g, o, u, n in zip(d["group"], d["on_time"], d["undecidable"], d["challenges_with_date"])]
+    # the label sits above the whisker (not on it) and gives the count: "13–15<br>of 28"; the shares are in the
+    # hover text and the table beside the chart
+    counts = [(f"{int(o):,}" if not u else f"{int(o):,}–{int(o + u):,}") + f"<br>of {int(n):,}"
+              + ("<br>so far" if g in provisional else "")
+              for g, o, u, n in zip(d["group"], d["on_time"], d["undecidable"], d["challenges_with_date"])]
+    x = [wrap(n, 14) for n in names]
     fig = go.Figure(go.Bar(
-        x=[wrap(n, 14) for n in names], y=d["share_on_time"] * 100, text=text, textposition="outside",
+        x=x, y=d["share_on_time"] * 100, hovertext=text,
         error_y=dict(type="data", symmetric=False, array=((d["share_on_time_max"] - d["share_on_time"]) * 100).tolist(),
                      arrayminus=[0] * len(d), color=OKABE_ITO["black"], thickness=1.5),
         marker=dict(color=["rgba(0,0,0,0)" if s else OKABE_ITO["blue"] for s in small],
                     line=dict(color=OKABE_ITO["blue"], width=2),
                     pattern=dict(shape=["/" if g in provisional else "" for g in d["group"]], fgcolor=OKABE_ITO["blue"])),
-        cliponaxis=False, hovertemplate="%{x}: %{text}<extra></extra>"))
-    fig.update_yaxes(title="% that met the norm (whisker: up to, where a date is coarse)", range=[0, 120],
-                     ticksuffix="%", gridcolor="#e5e5e5")
+        hovertemplate="%{x}: %{hovertext}<extra></extra>"))
+    fig.add_trace(go.Scatter(x=x, y=d["share_on_time_max"] * 100, mode="text", text=counts,
+                             textposition="top center", textfont=dict(size=11), cliponaxis=False,
+                             hoverinfo="skip", showlegend=False))
+    fig.update_yaxes(title="% that met the norm", range=[0, 130], tickvals=list(range(0, 101, 20)),
+                     ticktext=[f"{v}%" for v in range(0, 101, 20)], gridcolor="#e5e5e5")
     fig.update_xaxes(title=group_label, type="category")
     return base_layout(fig, title, height=380, legend=False)
 
