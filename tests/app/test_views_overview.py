@@ -104,3 +104,13 @@ def test_council_table_days_to_the_cpc_progress_review_carry_their_month_range()
     # 2022 has no progress review
     assert table.loc[["brentwood", "bcp", "stroud"], "Days to progress review"].tolist() == [
         "265", "366 (366–395)", ""]
+
+
+def test_top_topics_count_as_the_themes_page_does_vision_at_10_of_the_11_challenges():
+    # the Themes page's figures (tests/app/test_views_themes.py): 11 of 17 challenges have recommendations in
+    # their own wording; vision is raised at 10 of them, finance at 9. Tower Hamlets' 18 headings and Fylde's
+    # 9 placeholders are never themed, so the overview no longer counts their challenges in the denominator.
+    top = run_query("overview__top_topics", council_types=None, regions=None, year_from=None, year_to=None)
+    assert set(top["challenges_with_recommendations"]) == {11}
+    got = top.set_index("topic")["challenges"]
+    assert (got["vision_priorities"], got["finance"]) == (10, 9)
