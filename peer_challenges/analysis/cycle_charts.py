@@ -20,7 +20,7 @@ TYPE_STYLE = {
 STATUS_WORDS = {
     "within": f"within {CYCLE_YEARS} years",
     "borderline": f"about {CYCLE_YEARS} years (visit known only to its month)",
-    "overdue": f"more than {CYCLE_YEARS} years ago",
+    "overdue": f"overdue: latest more than {CYCLE_YEARS} years ago",
     "date_not_known": "on record, visit date not known",
     "none_on_record": "none on record here",
 }

@@ -58,7 +58,7 @@ def test_the_overdue_list_changes_with_the_as_of_date(fx):
     assert run_query("cycle__councils", as_of=JUNE, statuses=["overdue"]).empty
     table = cv.not_within_table(cv.load(run_query, DEC))
     assert table.iloc[0][["Council", "Where it stands", "Page"]].tolist() == [
-        "Bournemouth, Christchurch and Poole Council", "more than 5 years ago", "/council?council=bcp"]
+        "Bournemouth, Christchurch and Poole Council", "overdue: latest more than 5 years ago", "/council?council=bcp"]
     assert "bcp" not in cv.not_within_table(cv.load(run_query, JUNE))["Page"].str.cat()
 
 

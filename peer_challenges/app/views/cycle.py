@@ -141,7 +141,8 @@ def not_within_table(c: Cycle, statuses=NOT_WITHIN) -> pd.DataFrame:
     """The councils in force without a challenge on record within five years, each with a link to its page:
     overdue ones longest-waiting first, then those with none on record (with their predecessors' latest).
     Column operations, not a loop: at national scale there are tens of thousands of rows."""
-    columns = ["Council", "Page", "Type", "Region", "Where it stands", "Latest on record here", "Years since",
+    # where it stands and since when first: they are what the table is for (type and region are filters too)
+    columns = ["Council", "Page", "Where it stands", "Latest on record here", "Years since", "Type", "Region",
                "In force since", "A predecessor's latest"]
     df = c.councils[c.councils["cycle_status"].isin(statuses)].copy()
     if df.empty:
