@@ -285,24 +285,29 @@ if too_big:
         "hundreds of megabytes and tie up the dashboard's server while it is made. Narrow the filters, or run the "
         "command below, which writes every matching row to a file on your own computer.", icon="📦")
 else:
+    if table == "recommendations":  # say what the records are, as the figure above does
+        head, _, kinds = records_phrase(by_kind).partition(": ")
+        matching = f"the {head} that match" + (f" ({kinds})" if kinds else "")
+    else:
+        matching = f"the {total:,} matching {noun}"
     st.caption(
-        f"All three files hold the {total:,} matching {noun}, with every column. The Excel file adds a data "
+        f"All three files hold {matching}, with every column. The Excel file adds a data "
         "dictionary, the filters used and the sources behind these rows. Statuses and slippage buckets are "
         "written as codes (complete, in_progress …) that the dictionary explains."
     )
-d1, d2, d3, _ = st.columns([1, 1, 1, 2])
-d1.download_button(
+buttons = st.container(horizontal=True, gap="small")  # each button as wide as its label (columns cut "Parquet")
+buttons.download_button(
     "Download CSV", data=lambda: ex.to_csv_bytes(_all_rows()), file_name=ex.default_filename(filters, table, "csv"),
     mime=ex.MIME["csv"], key="exp_dl_csv", icon=":material/download:", on_click="ignore", disabled=too_big,
     help="Comma-separated text (UTF-8 with a byte-order mark, so Excel reads £ and accents).",
 )
-d2.download_button(
+buttons.download_button(
     "Download Excel", data=_xlsx,
     file_name=ex.default_filename(filters, table, "xlsx"), mime=ex.MIME["xlsx"], key="exp_dl_xlsx",
     icon=":material/download:", on_click="ignore", disabled=too_big,
     help="A workbook with sheets: Cover, Data, Dictionary, Filters and Sources.",
 )
-d3.download_button(
+buttons.download_button(
     "Download Parquet", data=lambda: ex.to_parquet_bytes(_all_rows(), table=table, filters=filters),
     file_name=ex.default_filename(filters, table, "parquet"), mime=ex.MIME["parquet"], key="exp_dl_parquet",
     icon=":material/download:", on_click="ignore", disabled=too_big,

@@ -105,10 +105,15 @@ def test_recommendation_rows_say_what_they_are(on_fixture, make_app):
     assert rows_shown(at) == 106
     assert "**106 records**: 79 recommendations, 18 headings and 9 placeholders · filters in force" in text
     assert " of 17 challenges (a joint challenge counted once) matching" in " ".join(c.value for c in at.caption)
+    # the downloads say the same, not "106 matching recommendations"
+    assert ("All three files hold the 106 records that match (79 recommendations, 18 headings and 9 placeholders), "
+            "with every column.") in " ".join(c.value for c in at.caption)
     at = make_app("explore", {"council": "tower-hamlets"}).run()
     assert "**18 records**: 0 recommendations and 18 headings · filters in force" in " ".join(m.value for m in at.markdown)
     at = make_app("explore", {"council": "brentwood"}).run()
     assert "**9 recommendations** · filters in force" in " ".join(m.value for m in at.markdown)
+    assert "All three files hold the 9 recommendations that match, with every column." in " ".join(
+        c.value for c in at.caption)
 
 
 def test_record_kind_filter_is_in_the_link(on_fixture, make_app):
