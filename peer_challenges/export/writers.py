@@ -17,6 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
+from peer_challenges.analysis.narrative import records_phrase
 from peer_challenges.export import dictionary as dd
 from peer_challenges.domain.errors import UserError
 from peer_challenges.domain.status import status_words
@@ -223,6 +224,10 @@ def to_xlsx_bytes(df: pd.DataFrame, filters: Filters | None = None, sources: pd.
     cols = dd.DICTIONARY[table]
     singular, plural = dd.ROW_NOUNS[table]
     noun = singular if len(df) == 1 else plural
+    held = f"{len(df)} {noun}"
+    if table == "recommendations" and "record_kind" in df and len(df):  # what the records are, as Explore says
+        head, _, kinds = records_phrase(df["record_kind"].value_counts().to_dict()).partition(": ")
+        held = head + (f" ({kinds})" if kinds else "")
     sources = sources if sources is not None else pd.DataFrame(columns=list(dd.SOURCES_COLUMNS))
     summary = describe(applicable(filters, table), council_names)
 
@@ -237,7 +242,7 @@ def to_xlsx_bytes(df: pd.DataFrame, filters: Filters | None = None, sources: pd.
     # cover: one paragraph per row in column A
     lines = [
         (f"Peer challenge {plural}: data download from the {DATASET_NAME}", "title"),
-        (f"This workbook holds the {len(df)} {noun} that matched the filters below, as shown on the "
+        (f"This workbook holds the {held} that matched the filters below, as shown on the "
          f"{DATASET_NAME}'s Explore and download page.", None),
         (f"Filters: {summary}.", None),
         (f"Generated: {generated:%d %B %Y at %H:%M}.", None),

@@ -427,3 +427,16 @@ def test_cli_rejects_bad_input(tmp_path, capsys):
     assert main(["export", "--council", "brentwood", "-o", str(tmp_path / "x.txt")]) == 2
     assert "--format" in capsys.readouterr().err
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_xlsx_cover_says_what_the_records_are_on_the_fixture(on_fixture):
+    # the fixture's 106 recommendation records: 79 recommendations, Tower Hamlets' 18 headings, Fylde's 9
+    # placeholders (as the Explore page says); Brentwood's 9 are all recommendations
+    every = ex.filtered_table(ex.Filters())
+    wb = openpyxl.load_workbook(io.BytesIO(ex.to_xlsx_bytes(every, ex.Filters(), table="recommendations")))
+    assert [r[0] for r in wb["Cover"].iter_rows(values_only=True)][1].startswith(
+        "This workbook holds the 106 records (79 recommendations, 18 headings and 9 placeholders) that matched")
+    brentwood = ex.filtered_table(BRENTWOOD)
+    wb = openpyxl.load_workbook(io.BytesIO(ex.to_xlsx_bytes(brentwood, BRENTWOOD, table="recommendations")))
+    assert [r[0] for r in wb["Cover"].iter_rows(values_only=True)][1].startswith(
+        "This workbook holds the 9 recommendations that matched")
