@@ -77,10 +77,15 @@ if entry is not None and entry.found:
     name = entry.selves["name"].iloc[0]
     st.set_page_config(page_title=f"{name} · Peer Challenge Explorer")
     st.title(name)
-    st.markdown(cycle_view.register_only_line(entry))
+    listed = [i for ids in entry.selves["facts_council_ids"] if ids is not None for i in ids]
+    jointly = cycle_view.recorded_under(entry, ui.council_names(listed))
+    st.markdown(cycle_view.register_only_line(entry, recorded_jointly=jointly is not None))
     show_register_lines(raw_council, entry)
-    st.info("No corporate peer challenge of this council is on record here. " + cycle_view.ON_RECORD_CAVEAT
-            + " The About page explains how to send us a report.", icon="📭")
+    if jointly:
+        st.info(jointly, icon="🤝")
+    else:
+        st.info("No corporate peer challenge of this council is on record here. " + cycle_view.ON_RECORD_CAVEAT
+                + " The About page explains how to send us a report.", icon="📭")
     show_inherited(raw_council, st.header)  # under the page title (h1): an h2
     st.page_link("pages/cycle.py", label="Who is due a peer challenge", icon="🔁")
     st.stop()

@@ -255,3 +255,15 @@ def test_about_coverage_on_the_fixture(on_fixture, make_app):
             got["Recorded: placeholders"], got["Recorded: headings or groups"],
             got["Council ratings the peer team disputed"]) == (17, 2, 9, 18, 2)
     assert stroud_sources == 15  # Stroud 2019's and 2022's
+
+
+@live_data
+def test_chiltern_page_points_to_its_joint_challenge_with_south_bucks(make_app):
+    # Chiltern is in the register (abolished 1 April 2020); its 2017 challenge is recorded jointly with South
+    # Bucks under chiltern-and-south-bucks (data/register/aliases.yaml), so it must not say "none on record"
+    at = make_app("council", {"council": "chiltern"}).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown) + " ".join(i.value for i in at.info)
+    assert "in force from 2014 or earlier until 31 March 2020 · corporate peer challenges recorded jointly" in text
+    assert "(/council?council=chiltern-and-south-bucks)" in text
+    assert "No corporate peer challenge of this council is on record here" not in text

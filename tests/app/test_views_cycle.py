@@ -174,3 +174,11 @@ def test_the_cycle_page_draws_its_figures_and_a_bad_date_link_says_so(on_fixture
     at = make_app("cycle", {"as_of": "yesterday"}).run()
     assert not at.exception
     assert any("was not recognised" in w.value for w in at.warning)
+
+
+def test_an_abolished_council_says_until_when_it_was_in_force(fx):
+    # Christchurch (E07000048) was abolished on 1 April 2019 and replaced by BCP
+    entry = cv.register_entry(run_query, "christchurch")
+    assert cv.register_only_line(entry).endswith(
+        "in force from 2014 or earlier until 31 March 2019 · no corporate peer challenge on record here")
+    assert cv.recorded_under(entry, {}) is None

@@ -286,11 +286,34 @@ def inherited(query: Query, council_id: str) -> tuple[pd.DataFrame, pd.DataFrame
     return table, open_table
 
 
-def register_only_line(entry: RegisterEntry) -> str:
-    """The line under the name of a council with no source file: type, region, GSS code, in force since."""
+def register_only_line(entry: RegisterEntry, recorded_jointly: bool = False) -> str:
+    """The line under the name of a council with no source file of its own: type, region, GSS code, when it
+    was in force (until the day before its abolition), and whether a challenge is on record (one recorded
+    jointly with another council, e.g. Chiltern's under Chiltern and South Bucks, is)."""
     r = entry.selves.iloc[0]
     since = pd.Timestamp(r["valid_from"])
+    old = since <= pd.Timestamp("2014-04-01")
+    if missing(r["valid_to"]):
+        when = "in force throughout the register (since 2014 or earlier)" if old else f"in force since {day(since)}"
+    else:
+        until = day(pd.Timestamp(r["valid_to"]) - pd.Timedelta(days=1))
+        when = f"in force {'from 2014 or earlier' if old else f'from {day(since)}'} until {until}"
     return (f"{escape_markdown(COUNCIL_TYPE_LABELS.get(r['council_type'], r['council_type']))} council, "
-            f"{escape_markdown(r['region'])} · ONS code {escape_markdown(r['gss_code'])} · "
-            + (f"in force since {day(since)}" if since > pd.Timestamp("2014-04-01") else "in force throughout the register (since 2014 or earlier)")
-            + " · no corporate peer challenge on record here")
+            f"{escape_markdown(r['region'])} · ONS code {escape_markdown(r['gss_code'])} · {when} · "
+            + ("corporate peer challenges recorded jointly with another council" if recorded_jointly
+               else "no corporate peer challenge on record here"))
+
+
+def recorded_under(entry: RegisterEntry, names: Mapping[str, str]) -> str | None:
+    """For a register council whose challenges our source files record under another id (a joint record of two
+    councils, data/register/aliases.yaml): a Markdown sentence linking to that record's page; None otherwise.
+    ``names``: council id -> name of the councils on record (the ids this entry lists that are not on record
+    are left out)."""
+    own = set(entry.selves["council_id"])
+    ids = sorted({i for listed in entry.selves["facts_council_ids"] if listed is not None for i in listed
+                  if i in names and i not in own})
+    if not ids:
+        return None
+    links = " and ".join(f"[{escape_markdown(names[i])}]({council_page(i)})" for i in ids)
+    return (f"This council's corporate peer challenges are recorded here jointly with another council's, on one "
+            f"page: {links}.")
