@@ -140,8 +140,8 @@ Everything is "on record here": absence from our data is not proof that no chall
 the councils in force on the date asked about, so a district abolished in 2023 still counts for 2018.
 
 **Denominators.** Most challenges are recorded with their dates only, and few have any statuses. A share is computed
-only over the records that can answer it, and the page says over how many ("of the 109 challenges with recommendations
-recorded").
+only over the records that can answer it, and the page says over how many: a theme's share, for example, is "of the
+challenges with recommendations recorded" in their own wording, with that number beside it.
 
 **Council-wide figures.** Some councils and progress reviews publish one overall figure ("51 of 73 actions done",
 "85% green") instead of a status per recommendation. Each counts one unit — **recommendations** or **actions** (the
