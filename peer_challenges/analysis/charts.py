@@ -99,12 +99,14 @@ def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) 
     data["label"] = [labels.get(t, str(t).replace("_", " ").capitalize()) for t in data["topic"]]
     data["tick"] = [wrap(label, 22) for label in data["label"]]  # long topic names on two lines leave the bars room
     top = data.iloc[0]
+    small = denominator < SMALL  # under 10 challenges a share is "k of n", never a bare percentage (DESIGN)
     title = (f"{top['label']} is the most frequent topic: raised in {int(top['challenges'])} of the "
-             f"{denominator} challenges with recommendations recorded ({_pct(top['challenges'] / denominator)})")
+             f"{denominator} challenges with recommendations recorded"
+             + ("" if small else f" ({_pct(top['challenges'] / denominator)})"))
     data = data.iloc[::-1]
     fig.add_bar(
         y=data["tick"], x=data["challenges"], orientation="h", marker_color=OKABE_ITO["blue"], name="Challenges",
-        text=[f"{c} ({_pct(c / denominator)})" for c in data["challenges"]],
+        text=[f"{c} of {denominator}" if small else f"{c} ({_pct(c / denominator)})" for c in data["challenges"]],
         textposition="outside", cliponaxis=False, customdata=data["recommendations"],
         hovertext=data["label"],
         hovertemplate="%{hovertext}: raised in %{x} challenges (%{customdata} recommendations)<extra></extra>",

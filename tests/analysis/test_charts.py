@@ -59,6 +59,15 @@ def test_top_topics_title_states_share_of_denominator():
     assert list(fig.data[0].text)[-1] == "8 (40%)"
 
 
+def test_top_topics_over_fewer_than_10_challenges_give_counts_not_percentages():
+    df = pd.DataFrame({"topic": ["finance", "culture"], "challenges": [3, 1], "recommendations": [4, 1],
+                       "challenges_with_recommendations": [4, 4]})
+    fig = charts.top_topics(df)
+    assert charts.headline(fig) == ("Finance is the most frequent topic: raised in 3 of the 4 challenges with "
+                                    "recommendations recorded")
+    assert list(fig.data[0].text) == ["1 of 4", "3 of 4"]
+
+
 def test_days_to_progress_review_counts_within_norm_and_median():
     df = pd.DataFrame({"days_to_progress_review": [250, 300, 330, 400, 500],
                        "within_norm": [True, True, False, False, False]})
