@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis.style import OKABE_ITO, SEQUENTIAL, base_layout
 from peer_challenges.domain import norms
 from peer_challenges.domain.vocab import COUNCIL_TYPE_LABELS
@@ -197,7 +198,8 @@ def shares_headline(shares: pd.DataFrame, labels: dict | None = None, what: str 
     n = int(top["challenges_with_recommendations"])
     ties = shares[(shares["share"] == top["share"]) & (shares["theme"] != top["theme"])]
     tail = f" – more than any other {what}" if ties.empty else f" – joint highest of any {what}"
-    return f"{name} was raised in {pct(top['share'])} of the {plural(n, 'challenge')} with recommendations recorded{tail}"
+    how_many = f"{int(top['challenges'])} of the {n}" if n < SMALL else f"{pct(top['share'])} of the {n:,}"
+    return f"{name} was raised in {how_many} challenge{'s' if n != 1 else ''} with recommendations recorded{tail}"
 
 
 def council_theme_counts(recs: pd.DataFrame, level: str, top_n: int = 20) -> pd.DataFrame:
@@ -227,7 +229,8 @@ def share_bar_chart(shares: pd.DataFrame, title: str, labels: dict | None = None
         df = df.head(top)
     df = df.iloc[::-1]
     names = [wrap((labels or {}).get(t, t), 34) for t in df["theme"]]
-    text = [pct(s) for s in df["share"]]
+    text = [f"{int(c)} of {int(n)}" if n < SMALL else pct(s)  # under 10: "k of n", never a bare percentage
+            for s, c, n in zip(df["share"], df["challenges"], df["challenges_with_recommendations"])]
     detail = [f"{c} of {n} challenges" for c, n in zip(df["challenges"], df["challenges_with_recommendations"])]
     denominators = sorted(set(int(n) for n in df["challenges_with_recommendations"]))
     fig = go.Figure(go.Bar(
@@ -256,7 +259,9 @@ def share_heatmap(shares: pd.DataFrame, title: str, by: str, labels: dict | None
         name = COUNCIL_TYPE_LABELS.get(g, g) if by == "council_type" else g
         return f"{wrap(name, 12)}<br>n={int(denom.get(g, 0))}"
 
-    text = [[("" if pd.isna(v) else pct(v)) for v in row] for row in grid.to_numpy()]
+    # a column of fewer than 10 challenges prints "k of n" in its cells, never a bare percentage
+    text = [["" if pd.isna(v) else f"{int(c)} of {int(denom.get(g, 0))}" if denom.get(g, 0) < SMALL else pct(v)
+             for v, c, g in zip(row, crow, groups)] for row, crow in zip(grid.to_numpy(), counts.to_numpy())]
     custom = [[(0 if pd.isna(c) else int(c)) for c in row] for row in counts.to_numpy()]
     fig = go.Figure(go.Heatmap(
         z=grid.to_numpy() * 100, x=[glabel(g) for g in groups], y=[wrap((labels or {}).get(t, t), 34) for t in themes],

@@ -286,7 +286,8 @@ def test_topic_shares_and_headline():
     shares = ac.theme_shares(RECS, "topic")
     assert shares.set_index("theme").loc["finance", "challenges"] == 2
     headline = ac.shares_headline(shares, {"finance": "Finance"}, "topic")
-    assert headline == ("Finance was raised in 50% of the 4 challenges with recommendations recorded – more than any "
+    # under 10 challenges the share is "2 of the 4", never a bare 50%
+    assert headline == ("Finance was raised in 2 of the 4 challenges with recommendations recorded – more than any "
                         "other topic")
 
 
@@ -386,7 +387,9 @@ def test_timeliness_dots_star_the_highlighted_council():
 
 def test_share_charts_print_values_and_denominators():
     fig = ac.share_bar_chart(ac.theme_shares(RECS, "core"), "t")
-    assert "50%" in fig.data[0].text and "2 of 4 challenges" in fig.data[0].customdata
+    assert "2 of 4" in fig.data[0].text and "50%" not in fig.data[0].text  # under 10: counts, not shares
+    assert "2 of 4 challenges" in fig.data[0].customdata
     assert fig.layout.xaxis.title.text == "% of the 4 challenges with recommendations recorded"
     heat = ac.share_heatmap(ac.theme_shares(RECS, "core", "challenge_year"), "t", "challenge_year")
     assert any("n=2" in x for x in heat.data[0].x)
+    assert {t for row in heat.data[0].text for t in row if t} == {"0 of 2", "1 of 2", "2 of 2"}  # counts, not %

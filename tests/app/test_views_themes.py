@@ -236,31 +236,37 @@ def test_topic_share_bar_chart_draws_the_top_20_of_27_and_lists_all_in_its_data(
                                                     "Finance and financial management"]
 
 
-def test_core_shares_by_council_type_flag_the_3_types_with_under_5_challenges():
+def test_core_shares_by_council_type_flag_the_4_types_with_under_10_challenges():
     chart = tv.share_chart(selection(), "core", "type", labels())
-    # only districts (7 challenges) reach 5, so there is no comparison for the title: it stays the headline
+    # no type reaches 10 (districts have 7), so there is no comparison for the title: it stays the headline
     assert chart.title.startswith("Governance and culture was raised in 91% of the 11 challenges")
-    assert chart.note == ("Columns with fewer than 5 challenges with recommendations recorded (London borough, "
-                          "Metropolitan borough, Unitary) swing on one or two reports: read them with care.")
+    assert chart.note == ("Columns with fewer than 10 challenges with recommendations recorded (District, London "
+                          "borough, Metropolitan borough, Unitary) give counts ('3 of 4'), not shares, and are not "
+                          "ranked: they swing on one or two reports.")
+    # ... and their cells print counts: governance at 7 of the 7 districts' challenges, not "100%"
+    cells = dict(zip(chart.fig.data[0].x, zip(*chart.fig.data[0].text)))
+    assert "7 of 7" in cells["District<br>n=7"]
     assert len(chart.data) == 20 and "Council type" in chart.data.columns
     district = chart.data[chart.data["Council type"] == "district"].set_index("Core element")
     assert district.loc["Capacity for improvement", ["challenges", "challenges_with_recommendations"]].tolist() == [
         7, 7]
 
 
-def test_core_shares_by_year_cover_6_years_all_under_5_challenges():
+def test_core_shares_by_year_cover_6_years_all_under_10_challenges():
     chart = tv.share_chart(selection(), "core", "year", labels())
-    assert chart.note == ("Columns with fewer than 5 challenges with recommendations recorded (2014, 2018, 2019, "
-                          "2022, 2023, 2024) swing on one or two reports: read them with care.")
+    assert chart.note == ("Columns with fewer than 10 challenges with recommendations recorded (2014, 2018, 2019, "
+                          "2022, 2023, 2024) give counts ('3 of 4'), not shares, and are not ranked: they swing on "
+                          "one or two reports.")
     assert len(chart.data) == 30
     assert chart.alt.startswith("Heat map: rows are core elements, columns are on-site year groups;")
 
 
 def test_topic_heat_map_by_region_shows_the_top_15_topics_and_says_so():
     chart = tv.share_chart(selection(), "topic", "region", labels())
-    assert chart.note == ("Columns with fewer than 5 challenges with recommendations recorded (London, North West, "
-                          "South West) swing on one or two reports: read them with care. The 15 topics raised most "
-                          "often overall are shown; all are in the data table.")
+    assert chart.note == ("Columns with fewer than 10 challenges with recommendations recorded (East of England, "
+                          "London, North West, South West) give counts ('3 of 4'), not shares, and are not ranked: "
+                          "they swing on one or two reports. The 15 topics raised most often overall are shown; all "
+                          "are in the data table.")
     assert (len(chart.fig.data[0].y), len(chart.fig.data[0].x)) == (15, 4)
     assert len(chart.data) == 108  # 27 topics x 4 regions
 

@@ -13,6 +13,7 @@ import pandas as pd
 
 from peer_challenges.analysis import similar
 from peer_challenges.analysis import trend_charts as ac
+from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis.narrative import escape_markdown, plural
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
@@ -21,7 +22,7 @@ from peer_challenges.domain.vocab import CORE_THEMES, RECORD_KIND_WORDS
 LEVELS = {"core": "Core elements (the five CPC elements)", "topic": "Topics (from the taxonomy)"}
 BREAKDOWNS = {"none": None, "year": "challenge_year", "type": "council_type", "region": "region"}
 BREAKDOWN_LABELS = {"none": "All challenges together", "year": "On-site year", "type": "Council type", "region": "Region"}
-SMALL_GROUP = 5  # groups with fewer challenges than this are flagged as fragile
+SMALL_GROUP = SMALL  # groups with fewer challenges than this are shown as "k of n", flagged and not ranked
 SOURCE_WORDS = {"curated": "curated (from the source file)", "tagger": "proposed by the keyword tagger",
                 None: "none"}
 # at national scale the page shows the first rows of long lists and says so (the data stays correct: counts
@@ -199,8 +200,8 @@ def share_chart(sel: Selection, level: str, by_key: str, labels: dict) -> Chart:
         small = sorted({str(g) for g, n in zip(shares["group"], shares["challenges_with_recommendations"])
                         if n < SMALL_GROUP})
         note = (f"Columns with fewer than {SMALL_GROUP} challenges with recommendations recorded "
-                f"({', '.join(ac.COUNCIL_TYPE_LABELS.get(g, g) for g in small)}) swing on one or two reports: read "
-                "them with care." if small else None)
+                f"({', '.join(ac.COUNCIL_TYPE_LABELS.get(g, g) for g in small)}) give counts ('3 of 4'), not "
+                "shares, and are not ranked: they swing on one or two reports." if small else None)
         if level == "topic":
             note = ((note + " " if note else "") + f"The {TOP_TOPICS_HEATMAP} topics raised most often overall are "
                     "shown; all are in the data table.")
