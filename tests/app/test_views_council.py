@@ -276,8 +276,8 @@ def test_coverage_warning_bury_2023_8_of_13_warns_bury_2018_unknown_total_captio
 def test_stroud_2019_recommendations_table_shows_3_on_time_and_5_open_183_days_late():
     table = cv.recommendations_table(data("stroud-2019-03").recommendations)
     assert list(table.columns) == [
-        "No.", "Recommendation", "Latest status", "Slippage", "Target (as written)", "Target date",
-        "Revised target", "Status as of", "Assessed by", "Peer team's view", "Slippage (days)", "Core theme",
+        "No.", "Recommendation", "Latest status", "Assessed by", "Status as of", "Slippage", "Target date",
+        "Target (as written)", "Revised target", "Peer team's view", "Slippage (days)", "Core theme",
         "Topics", "Accountable / responsible", "Record", "Record kind"]
     assert table["No."].tolist() == [f"CRD{i}" for i in range(1, 9)]
     assert table["Latest status"].tolist() == ["✅ Complete", "✅ Complete", "🔄 In progress", "🔄 In progress",

@@ -279,16 +279,17 @@ def recommendations_table(recs: pd.DataFrame) -> pd.DataFrame:
         "No.": recs["number"].fillna("–"),
         "Recommendation": recs["title"],
         "Latest status": [status_words(s) for s in recs["latest_status"]],
-        "Slippage": [narrative.slippage_text(b, d) for b, d in zip(recs["slippage_bucket"], recs["slippage_days"])],
-        "Target (as written)": recs["target_raw"].fillna(""),
-        "Target date": [date_label(d, p) if not narrative.missing(d) else "none"
-                        for d, p in zip(recs["target_date"], recs["target_precision"])],
-        "Revised target": [date_label(d, p) if not narrative.missing(d) else ""
-                           for d, p in zip(recs["revised_target"], recs["revised_target_precision"])],
-        "Status as of": [date_label(d, p) if not narrative.missing(s) else ""
-                         for d, p, s in zip(recs["latest_as_of"], recs["latest_as_of_precision"], recs["latest_status"])],
+        # whose status it is and when, beside it (not off screen to the right)
         "Assessed by": [ASSESSED_LABELS.get(a, ASSESSED_LABELS["unknown"]) if not narrative.missing(s) else ""
                         for a, s in zip(recs["latest_assessed_by"].fillna("unknown"), recs["latest_status"])],
+        "Status as of": [date_label(d, p) if not narrative.missing(s) else ""
+                         for d, p, s in zip(recs["latest_as_of"], recs["latest_as_of_precision"], recs["latest_status"])],
+        "Slippage": [narrative.slippage_text(b, d) for b, d in zip(recs["slippage_bucket"], recs["slippage_days"])],
+        "Target date": [date_label(d, p) if not narrative.missing(d) else "none"
+                        for d, p in zip(recs["target_date"], recs["target_precision"])],
+        "Target (as written)": recs["target_raw"].fillna(""),
+        "Revised target": [date_label(d, p) if not narrative.missing(d) else ""
+                           for d, p in zip(recs["revised_target"], recs["revised_target_precision"])],
         "Peer team's view": recs["latest_peer_view"].fillna("") if "latest_peer_view" in recs else "",
         "Slippage (days)": recs["slippage_days"],
         "Core theme": recs["core_theme"].fillna("not assigned"),
