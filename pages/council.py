@@ -77,8 +77,7 @@ if entry is not None and entry.found:
     name = entry.selves["name"].iloc[0]
     st.set_page_config(page_title=f"{name} · Peer Challenge Explorer")
     st.title(name)
-    listed = [i for ids in entry.selves["facts_council_ids"] if ids is not None for i in ids]
-    jointly = cycle_view.recorded_under(entry, ui.council_names(listed))
+    jointly = cycle_view.recorded_under(entry, ui.council_names(cycle_view.recorded_as(entry)))
     st.markdown(cycle_view.register_only_line(entry, recorded_jointly=jointly is not None))
     show_register_lines(raw_council, entry)
     if jointly:

@@ -304,14 +304,19 @@ def register_only_line(entry: RegisterEntry, recorded_jointly: bool = False) -> 
                else "no corporate peer challenge on record here"))
 
 
-def recorded_under(entry: RegisterEntry, names: Mapping[str, str]) -> str | None:
-    """For a register council whose challenges our source files record under another id (a joint record of two
-    councils, data/register/aliases.yaml): a Markdown sentence linking to that record's page; None otherwise.
-    ``names``: council id -> name of the councils on record (the ids this entry lists that are not on record
-    are left out)."""
+def recorded_as(entry: RegisterEntry) -> list[str]:
+    """The source-file council ids that stand for this register council other than its own (a joint record of
+    two councils, data/register/aliases.yaml: Chiltern's is chiltern-and-south-bucks)."""
     own = set(entry.selves["council_id"])
-    ids = sorted({i for listed in entry.selves["facts_council_ids"] if listed is not None for i in listed
-                  if i in names and i not in own})
+    return sorted({i for listed in entry.selves["facts_council_ids"] if listed is not None for i in listed
+                   if i not in own})
+
+
+def recorded_under(entry: RegisterEntry, names: Mapping[str, str]) -> str | None:
+    """For a register council whose challenges our source files record under another id (recorded_as): a
+    Markdown sentence linking to that record's page; None otherwise. ``names``: council id -> name of the
+    councils on record (ids not on record are left out)."""
+    ids = [i for i in recorded_as(entry) if i in names]
     if not ids:
         return None
     links = " and ".join(f"[{escape_markdown(names[i])}]({council_page(i)})" for i in ids)
