@@ -13,7 +13,7 @@ import streamlit as st
 from peer_challenges.export import dictionary as dd
 from peer_challenges.export import tables as ex
 from peer_challenges.app import ui
-from peer_challenges.analysis.narrative import RECORD_KIND_LABELS, escape_markdown, records_phrase
+from peer_challenges.analysis.narrative import RECORD_KIND_LABELS, escape_markdown, plural, records_phrase
 from peer_challenges.domain.vocab import CORE_THEMES, RECORD_KINDS
 from peer_challenges.domain.status import status_words
 
@@ -122,8 +122,8 @@ def _column_config(table: str, columns) -> dict:
 
 
 def _display_frame(df):
-    """The table as shown: statuses as icon + words, slippage buckets and record kinds in words (the downloads
-    keep the codes, which the data dictionary explains)."""
+    """The table as shown: statuses as icon + words, slippage buckets, record kinds and council types in words
+    (the downloads keep the codes, which the data dictionary explains)."""
     out = df.copy()
     for col in STATUS_COLUMNS:
         if col in out:
@@ -134,6 +134,9 @@ def _display_frame(df):
     if "record_kind" in out:
         out["record_kind"] = pd.Series([RECORD_KIND_LABELS.get(k, k) for k in out["record_kind"].tolist()],
                                        index=out.index, dtype=object)
+    if "council_type" in out:
+        out["council_type"] = pd.Series([ui.COUNCIL_TYPE_LABELS.get(t, t) for t in out["council_type"].tolist()],
+                                        index=out.index, dtype=object)
     return out
 
 
@@ -252,6 +255,12 @@ if table in ("recommendations", "updates"):
         note += f" For {short:,} of them we hold fewer recommendations than the report made."
     st.caption(note + " Every status says who assessed it ('Status assessed by': the council's own rating, the peer team's "
                    "finding, or not known).")
+
+if table == "challenges":  # a joint challenge has a row for each partner council: say how many challenges
+    n_scope = int(ui.query("explore__challenge_scope", **ex.query_params(filters, "challenges"))["challenges"].iloc[0])
+    if n_scope < total:
+        st.caption(f"{total:,} rows for {plural(n_scope, 'challenge')}: a joint challenge (one visit, one report) has "
+                   "a row for each partner council, and counts once in figures across councils.")
 
 if total > len(df):
     st.caption(f"The table shows the first {len(df):,} of the {total:,} {plural_noun} (in the order of the downloads: "

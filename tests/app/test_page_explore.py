@@ -132,3 +132,15 @@ def test_record_kind_filter_is_in_the_link(on_fixture, make_app):
     at.radio(key="exp_table").set_value("challenges").run()  # does not apply to challenges: said, not applied
     assert not at.exception
     assert any("has no record kind" in i.value for i in at.info)
+
+
+def test_challenges_table_says_a_joint_challenge_has_a_row_per_partner(on_fixture, make_app):
+    # the fixture's 18 challenge rows are 17 challenges: Babergh and Mid Suffolk's joint 2022 challenge has a row
+    # for each; council types are shown in words, as the sidebar names them
+    at = make_app("explore", {"table": "challenges"}).run()
+    assert not at.exception
+    assert rows_shown(at) == 18
+    assert any(c.value.startswith("18 rows for 17 challenges: a joint challenge (one visit, one report) has a row "
+                                  "for each partner council") for c in at.caption)
+    assert set(at.dataframe[0].value["council_type"]) <= {"District", "Unitary", "County", "Metropolitan borough",
+                                                          "London borough"}
