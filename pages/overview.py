@@ -123,7 +123,9 @@ table = pd.DataFrame({
     "Of which approximate (month-precision date)": bins["approximate"],
 })
 ui.show_chart(
-    charts.days_to_progress_review(bins, median=bins["median_days"].iloc[0] if len(bins) else None),
+    charts.days_to_progress_review(
+        bins, median=bins["median_days"].iloc[0] if len(bins) else None,
+        median_range=(bins["median_days_min"].iloc[0], bins["median_days_max"].iloc[0]) if len(bins) else None),
     "Histogram of days from the on-site visit to the progress review, in 30-day bins, split by whether the "
     "review came within about 10 months; a dashed line marks the norm.",
     table,

@@ -120,12 +120,15 @@ def top_topics(df: pd.DataFrame, topic_labels: dict | None = None, n: int = 10) 
 BIN_DAYS = 30  # width of the progress-review histogram's bins
 
 
-def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go.Figure:
+def days_to_progress_review(df: pd.DataFrame, median: float | None = None,
+                            median_range: tuple | None = None) -> go.Figure:
     """Histogram of days from the on-site visit to the progress review, against the ~10-month norm.
 
     ``df``: one row per challenge (days_to_progress_review, within_norm: on or before the on-site date +
     10 months), or already binned by the database (bin_start, within_norm, challenges: 30-day bins, as
-    overview__progress_review_bins returns them; then ``median`` gives the median days over all of them).
+    overview__progress_review_bins returns them; then ``median`` gives the median days over all of them, and
+    ``median_range`` the medians of the earliest and latest possible days where dates are known only to a
+    month, said in the title when they differ).
     """
     fig = go.Figure()
     if "challenges" in df:
@@ -136,6 +139,8 @@ def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go
         data = df.dropna(subset=["days_to_progress_review"])
         weights = pd.Series(1, index=data.index)
         median = float(data["days_to_progress_review"].median()) if len(data) else None
+        if median_range is None and {"days_to_progress_review_min", "days_to_progress_review_max"} <= set(data):
+            median_range = (data["days_to_progress_review_min"].median(), data["days_to_progress_review_max"].median())
     if data.empty or weights.sum() == 0:
         return base_layout(fig, "No challenge matching these filters has a progress-review date", legend=False)
     if "verdict" in data:
@@ -146,8 +151,11 @@ def days_to_progress_review(df: pd.DataFrame, median: float | None = None) -> go
     undecidable = int(weights[verdict == "undecidable"].sum())
     median = float(median)
     count = f"{within}" if not undecidable else f"{within}–{within + undecidable}"
+    lo, hi = median_range or (None, None)
+    ranged = not (lo is None or hi is None or pd.isna(lo) or pd.isna(hi)) and round(lo) != round(hi)
     title = (f"{count} of {n} progress reviews came within about 10 months of the on-site visit; "
-             f"the median wait was {median:.0f} days (about {median / (365.25 / 12):.0f} months)")
+             f"the median wait was {median:.0f} days (about {median / (365.25 / 12):.0f} months"
+             + (f"; between {lo:.0f} and {hi:.0f} days given month-only dates)" if ranged else ")"))
     start = BIN_DAYS * math.floor(float(data["days_to_progress_review"].min()) / BIN_DAYS)
     for flag, name, colour, pattern in (("met", "Within about 10 months", OKABE_ITO["bluish_green"], ""),
                                         ("undecidable", "Undecidable (month-only date)", OKABE_ITO["grey"], "."),
