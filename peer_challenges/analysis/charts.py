@@ -293,12 +293,12 @@ def comparison_completion(df: pd.DataFrame) -> go.Figure:
     if this is not None and pd.notna(this["completion_share"]):
         n_this = int(denominators[df["is_this"]].iloc[0])
         title = (f"{share_text(this, n_this)} of this challenge's recommendations with a reported status "
-                 f"are complete")
+                 f"{'is' if n_this == 1 else 'are'} complete")
         if pd.notna(everyone["completion_share"]):
             title += f", against {share_text(everyone, int(denominators.iloc[-1]))} across all councils"
     elif pd.notna(everyone["completion_share"]):
-        title = (f"No status is reported for this challenge; across all councils {_pct(everyone['completion_share'])} "
-                 f"of {int(denominators.iloc[-1])} recommendations with a status are complete")
+        title = (f"No status is reported for this challenge; across all councils "
+                 f"{share_text(everyone, int(denominators.iloc[-1]))} recommendations with a status are complete")
     else:
         title = "No recommendation in these groups has a reported status"
     text = [("no status reported" if pd.isna(s) else f"{int(round(s * n))} of {n}" if n < SMALL else f"{_pct(s)} of {n}")

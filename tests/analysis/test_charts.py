@@ -204,3 +204,9 @@ def test_council_timeline_counts_the_judged_steps_apart_from_the_unjudged(on_fix
         "The progress review was published 344 days after the on-site visit, within the LGA norm of 12 months; "
         "2 of 2 judged steps met their norm; 1 other dated step is not judged (see the table); 1 step has no "
         "known date")
+
+
+def test_comparison_completion_headline_agrees_in_number_for_one_status(on_fixture):
+    # Castle Point 2024: its one status (the peer team's finding) is complete
+    assert charts.headline(charts.comparison_completion(_comparison("castle-point-2024-09"))).startswith(
+        "1 of 1 of this challenge's recommendations with a reported status is complete, against ")
