@@ -81,7 +81,8 @@ with tab_share:
     level = left.radio("Theme level", list(tv.LEVELS), format_func=tv.LEVELS.get, horizontal=True, key="th_level")
     by_key = right.selectbox("Break down by", list(tv.BREAKDOWNS), format_func=tv.BREAKDOWN_LABELS.get, key="th_by")
     chart = tv.share_chart(sel, level, by_key, labels)
-    ui.show_chart(chart.fig, chart.alt, chart.data, column_config=SHARE_COLUMNS, note=chart.note)
+    ui.show_chart(chart.fig, chart.alt, chart.data, column_config=SHARE_COLUMNS, note=chart.note,
+                  margin_top=30 if by_key == "none" else 100)  # a heat map's column labels sit above it
 
 # ---------------------------------------------------------------- 2. council x theme heat map
 with tab_council:
@@ -92,7 +93,7 @@ with tab_council:
     top_n = right.slider("Councils shown (most recommendations recorded first)", *bounds,
                          key="th_top_n") if bounds else sel.n_councils
     chart = tv.council_grid_chart(ui.query, sel, level2, top_n, labels)
-    ui.show_chart(chart.fig, chart.alt, chart.data, note=chart.note)
+    ui.show_chart(chart.fig, chart.alt, chart.data, note=chart.note, margin_top=90)  # labels above the grid
 
 # ---------------------------------------------------------------- 3. recommendations on a theme
 with tab_list:

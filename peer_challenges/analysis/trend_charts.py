@@ -283,9 +283,10 @@ def council_theme_heatmap(counts: pd.DataFrame, title: str, labels: dict | None 
         index=councils["council_id"], columns=themes)
     z = grid.to_numpy()
     text = [[(str(int(v)) if v else "") for v in row] for row in z]
-    ylab = [f"{n} ({t})" for n, t in zip(councils["council_name"], councils["council_total"])]
+    # long council names on two lines and theme names in narrow lines leave the columns room for their labels
+    ylab = [wrap(f"{n} ({t})", 36) for n, t in zip(councils["council_name"], councils["council_total"])]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[wrap((labels or {}).get(t, t), 14) for t in themes], y=ylab, text=text, texttemplate="%{text}",
+        z=z, x=[wrap((labels or {}).get(t, t), 11) for t in themes], y=ylab, text=text, texttemplate="%{text}",
         textfont=dict(size=11), colorscale=SEQUENTIAL, zmin=0, xgap=2, ygap=2,
         colorbar=dict(title="recommen-<br>dations", thickness=12),
         hovertemplate="%{y}<br>%{x}: %{z} recommendation(s)<extra></extra>",
