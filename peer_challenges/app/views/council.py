@@ -404,7 +404,8 @@ def snapshot_tables(snapshots: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
                 f"{'?' if m(g) else int(g)} green, {'?' if m(a) else int(a)} amber, {'?' if m(r) else int(r)} red"
                 for g, a, r in zip(grp["rag_green"], grp["rag_amber"], grp["rag_red"])],
             "Assessed by": [SNAPSHOT_ASSESSED.get(a, SNAPSHOT_ASSESSED["unknown"]) for a in grp["assessed_by"]],
-            "Kind": ["Forecast (expected by that date)" if f is True else "Count" for f in grp["is_forecast"]],
+            "Kind": ["Forecast (expected by that date)" if not m(f) and bool(f) else "Count"
+                     for f in grp["is_forecast"]],
             "Note": [" ".join(x for x in (n_, b) if not m(x)) for n_, b in zip(grp["note"], grp["basis"])],
         }).set_index("As of")))
     return out
@@ -437,8 +438,8 @@ def comparison(query: Query, challenge_id: str, council: Mapping) -> Comparison:
     frame["label"] = frame["grp"].map(group_names)
     frame["is_this"] = frame["grp"] == "this"
     caption = (f"This challenge is {escape_markdown(council['name'])}'s, highlighted in orange with an outline; the "
-               f"other bars pool every recorded challenge of {escape_markdown(council_type_words(type_label))} councils, of "
-               f"councils in {escape_markdown(council['region'])}, and of all councils.")
+               f"other bars pool every recorded challenge of {escape_markdown(council_type_words(type_label))} "
+               f"councils, of councils in {escape_markdown(council['region'])}, and of all councils.")
     completion = Chart(charts.comparison_completion(frame),
                        "Bar chart of the share of recommendations complete (of those with a reported status) for this "
                        "challenge and for councils of the same type, the same region and all councils.")

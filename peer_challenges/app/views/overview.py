@@ -4,10 +4,9 @@ statuses it rests on and how exact its dates are (issue 13). Pages draw them wit
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import quote
 
 import pandas as pd
-
-from urllib.parse import quote
 
 from peer_challenges.analysis import completion_charts as cc
 from peer_challenges.analysis.charts import days_range_text
