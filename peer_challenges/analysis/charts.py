@@ -209,7 +209,10 @@ def timeline_headline(milestones: pd.DataFrame) -> str:
         if str(last["met_norm"]).startswith("not judged") else f"against the LGA norm of {norm}: cannot tell (a date "
         "is known only to its period)")
     verdict = verdict.replace(": not judged (", " (")
-    title = f"{phrase} {int(last['days_from_onsite'])} days after the on-site visit, {verdict}"
+    lo, hi = last.get("days_min"), last.get("days_max")
+    days = (f"{int(lo)}–{int(hi)} days" if not (pd.isna(lo) or pd.isna(hi)) and int(lo) != int(hi)
+            else f"{int(last['days_from_onsite'])} days")  # a month-only date: the range, not a guess
+    title = f"{phrase} {days} after the on-site visit, {verdict}"
     if len(judged) > 1:
         met = int((judged["met_norm"] == "Yes").sum())
         title += f"; {met} of {len(judged)} judged steps met their norm"

@@ -210,7 +210,8 @@ def milestones(challenge: Mapping) -> pd.DataFrame:
     """One row per process milestone of a challenge, against the LGA norm.
 
     Columns: milestone, norm_months, norm (words), date, precision, date_label (at its precision),
-    days_from_onsite (None when either date is unknown), norm_date, met_norm ("Yes" / "No" / "cannot tell ..."
+    days_from_onsite (None when either date is unknown), days_min / days_max (the earliest and latest it can be
+    where a date is known only to its period), norm_date, met_norm ("Yes" / "No" / "cannot tell ..."
     when a coarse date leaves it undecidable / "not judged (first committee date)" for a date of another basis or
     a later follow-up / "not known"), approximate (a date known only to the month or coarser: stored as the period's end).
     """
@@ -220,7 +221,7 @@ def milestones(challenge: Mapping) -> pd.DataFrame:
     for column, label, months in MILESTONES:
         d = _date(challenge.get(column))
         precision = _precision(challenge.get(f"{column}_precision")) if d else None
-        days = (d - onsite).days if d and onsite else None
+        days, days_min, days_max = intervals.interval(onsite, onsite_precision, d, precision, not_before_a=True)
         norm_date = (pd.Timestamp(onsite) + pd.DateOffset(months=months)).date() if onsite else None
         not_judged = _not_judged(challenge, column)
         if months == 0:
@@ -234,11 +235,13 @@ def milestones(challenge: Mapping) -> pd.DataFrame:
         rows.append({
             "milestone": label, "norm_months": months, "norm": NORM_WORDS[months], "date": d,
             "precision": precision, "date_label": period_label(d, precision) if d else "not known",
-            "days_from_onsite": days, "norm_date": norm_date if months else None, "met_norm": met,
+            "days_from_onsite": days, "days_min": days_min, "days_max": days_max,
+            "norm_date": norm_date if months else None, "met_norm": met,
             "approximate": bool(d) and (precision not in (None, "day") or onsite_precision not in (None, "day")),
         })
     df = pd.DataFrame(rows)
-    df["days_from_onsite"] = df["days_from_onsite"].astype("Int64")
+    for col in ("days_from_onsite", "days_min", "days_max"):
+        df[col] = df[col].astype("Int64")
     return df
 
 

@@ -210,3 +210,15 @@ def test_comparison_completion_headline_agrees_in_number_for_one_status(on_fixtu
     # Castle Point 2024: its one status (the peer team's finding) is complete
     assert charts.headline(charts.comparison_completion(_comparison("castle-point-2024-09"))).startswith(
         "1 of 1 of this challenge's recommendations with a reported status is complete, against ")
+
+
+def test_council_timeline_gives_a_month_only_date_as_its_range(on_fixture):
+    # Cheshire East: on site 25 Mar 2024, progress review known only to Feb 2025 (1 to 28 Feb): 313 to 340
+    # days, all later than ~10 months (304 days)
+    ce = data.run_query("council__challenges", council_id="cheshire-east").iloc[0].to_dict()
+    steps = narrative.milestones(ce)
+    assert charts.timeline_headline(steps).startswith(
+        "The progress review took place 313–340 days after the on-site visit, later than the LGA norm of about "
+        "10 months")
+    review = steps.set_index("milestone").loc["Progress review on site"]
+    assert (review["days_from_onsite"], review["days_min"], review["days_max"]) == (340, 313, 340)

@@ -247,6 +247,12 @@ def test_brentwood_2024_progress_review_after_265_days_met_the_10_month_norm():
     assert table.loc["Progress review on site"].tolist() == ["25 Nov 2024", "265", "within about 10 months", "Yes"]
 
 
+def test_cheshire_east_progress_review_known_to_the_month_gives_its_days_as_a_range():
+    table = cv.timeline(challenge("cheshire-east", "2024-03")).table.set_index("Milestone")
+    assert table.loc["Progress review on site"].tolist() == ["Feb 2025", "340 (313–340)", "within about 10 months",
+                                                            "No"]
+
+
 def test_a_challenge_with_no_onsite_date_has_no_timeline_chart():
     got = cv.timeline(challenge("kensington-and-chelsea", "unknown"))
     assert got.chart is None and got.basis is None

@@ -232,7 +232,8 @@ def timeline(challenge: Mapping) -> Timeline:
     table = pd.DataFrame({
         "Milestone": steps["milestone"],
         "Date": steps["date_label"],
-        "Days from on site": [str(d) if not narrative.missing(d) else "not known" for d in steps["days_from_onsite"]],
+        "Days from on site": [charts.days_range_text(d, lo, hi) if not narrative.missing(d) else "not known"
+                              for d, lo, hi in zip(steps["days_from_onsite"], steps["days_min"], steps["days_max"])],
         "LGA norm": steps["norm"],
         "Met the norm": steps["met_norm"],
     })
