@@ -14,7 +14,9 @@ import re
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.analysis.narrative import day_range
 from peer_challenges.analysis.stats import SMALL
+from peer_challenges.analysis.timeliness_charts import met_count
 from peer_challenges.analysis.style import OKABE_ITO, base_layout
 from peer_challenges.analysis.trend_charts import wrap
 from peer_challenges.domain.norms import PROGRESS_REVIEW_NORM_DAYS
@@ -150,12 +152,10 @@ def days_to_progress_review(df: pd.DataFrame, median: float | None = None,
     n, within = int(weights.sum()), int(weights[verdict == "met"].sum())
     undecidable = int(weights[verdict == "undecidable"].sum())
     median = float(median)
-    count = f"{within}" if not undecidable else f"{within}–{within + undecidable}"
-    lo, hi = median_range or (None, None)
-    ranged = not (lo is None or hi is None or pd.isna(lo) or pd.isna(hi)) and round(lo) != round(hi)
-    title = (f"{count} of {n} progress reviews came within about 10 months of the on-site visit; "
-             f"the median wait was {median:.0f} days (about {median / (365.25 / 12):.0f} months"
-             + (f"; between {lo:.0f} and {hi:.0f} days given month-only dates)" if ranged else ")"))
+    spread = day_range(*(median_range or (None, None)))
+    title = (f"{met_count(within, undecidable)} of {n} progress reviews came within about 10 months of the on-site "
+             f"visit; the median wait was {median:.0f} days (about {median / (365.25 / 12):.0f} months"
+             + (f"; between {spread[0]} and {spread[1]} days given month-only dates)" if spread else ")"))
     start = BIN_DAYS * math.floor(float(data["days_to_progress_review"].min()) / BIN_DAYS)
     for flag, name, colour, pattern in (("met", "Within about 10 months", OKABE_ITO["bluish_green"], ""),
                                         ("undecidable", "Undecidable (month-only date)", OKABE_ITO["grey"], "."),
@@ -209,9 +209,9 @@ def timeline_headline(milestones: pd.DataFrame) -> str:
         if str(last["met_norm"]).startswith("not judged") else f"against the LGA norm of {norm}: cannot tell (a date "
         "is known only to its period)")
     verdict = verdict.replace(": not judged (", " (")
-    lo, hi = last.get("days_min"), last.get("days_max")
-    days = (f"{int(lo)}–{int(hi)} days" if not (pd.isna(lo) or pd.isna(hi)) and int(lo) != int(hi)
-            else f"{int(last['days_from_onsite'])} days")  # a month-only date: the range, not a guess
+    spread = day_range(last.get("days_min"), last.get("days_max"))
+    days = (f"{spread[0]}–{spread[1]} days" if spread  # a month-only date: the range, not a guess
+            else f"{int(last['days_from_onsite'])} days")
     title = f"{phrase} {days} after the on-site visit, {verdict}"
     if len(judged) > 1:
         met = int((judged["met_norm"] == "Yes").sum())
@@ -313,10 +313,8 @@ def comparison_completion(df: pd.DataFrame) -> go.Figure:
 
 def days_range_text(d, lo, hi, unit: str = "") -> str:
     """'323' (+ unit) or, where dates known only to their month make the days a range, '323 (313–334)'."""
-    text = f"{d:.0f}{unit}"
-    if not (pd.isna(lo) or pd.isna(hi)) and round(lo) != round(hi):
-        text += f" ({lo:.0f}–{hi:.0f})"
-    return text
+    spread = day_range(lo, hi)
+    return f"{d:.0f}{unit}" + (f" ({spread[0]}–{spread[1]})" if spread else "")
 
 
 def comparison_progress_review(df: pd.DataFrame) -> go.Figure:

@@ -64,6 +64,18 @@ UNIT_WORDS = {"recommendations": ("recommendation", "recommendations"), "actions
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
 
 
+def day_range(lo, hi, floor: int | None = None) -> tuple[int, int] | None:
+    """(earliest, latest) days, rounded, where a date known only to its period makes a count of days a range;
+    None when it is one value or not known. ``floor``: the earliest it can be (0 for a milestone after the
+    visit)."""
+    if missing(lo) or missing(hi):
+        return None
+    lo, hi = round(float(lo)), round(float(hi))
+    if floor is not None:
+        lo = max(lo, floor)
+    return (lo, hi) if lo != hi else None
+
+
 def missing(value) -> bool:
     """True for None, NaN, NaT and pd.NA (scalars only)."""
     if value is None:
@@ -122,18 +134,23 @@ def _join(parts: list[str]) -> str:
     return ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def records_phrase(by_kind: Mapping) -> str:
-    """A count of recommendation records that says what they are, as the overview counts them:
-    "471 records: 319 recommendations, 107 headings and 45 placeholders", or "9 recommendations" when every
-    record is one recommendation with its own wording (record_kind recommendation or inferred)."""
+def records_parts(by_kind: Mapping) -> tuple[str, str | None]:
+    """A count of recommendation records ({record_kind: rows}) and what they are, as the overview counts them:
+    ("471 records", "319 recommendations, 107 headings and 45 placeholders"), or ("9 recommendations", None)
+    when every record is one recommendation with its own wording (record_kind recommendation or inferred)."""
     counted = sum(n for kind, n in by_kind.items() if kind in COUNTED_KINDS)
     others = [plural(n, *RECORD_KIND_WORDS.get(kind, ("other record", "other records")))
               for kind, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], str(kv[0])))
               if n and kind not in COUNTED_KINDS]
     if not others:
-        return plural(counted, "recommendation")
-    total = sum(by_kind.values())
-    return f"{plural(total, 'record')}: " + _join([plural(counted, "recommendation"), *others])
+        return plural(counted, "recommendation"), None
+    return plural(sum(by_kind.values()), "record"), _join([plural(counted, "recommendation"), *others])
+
+
+def records_phrase(by_kind: Mapping) -> str:
+    """records_parts as one phrase: "471 records: 319 recommendations, 107 headings and 45 placeholders"."""
+    head, kinds = records_parts(by_kind)
+    return head + (f": {kinds}" if kinds else "")
 
 
 def possessive(name: str) -> str:

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from peer_challenges.analysis.narrative import day_range
 from peer_challenges.analysis.stats import SMALL, share
 from peer_challenges.analysis.style import OKABE_ITO, base_layout
 from peer_challenges.analysis.trend_charts import (
@@ -132,12 +133,17 @@ def open_years(df: pd.DataFrame, milestone: str, as_of) -> list:
     return sorted(int(y) for y in years)
 
 
+def met_count(met: int, undecidable: int) -> str:
+    """How many met a norm: "29" or, where month-only dates leave some undecidable, "29–39"."""
+    return f"{met:,}" if not undecidable else f"{met:,}–{met + undecidable:,}"
+
+
 def met_text(met: int, undecidable: int, n: int) -> str:
     """How many met a norm, as exactly as the dates allow: "29–39 of 91 (32%–43%)", "3 of 4" under SMALL, or
     "17 of 38 (45%, 95% interval 30%–61%)" when every verdict is decided."""
     if not n:
         return "none recorded"
-    count = f"{met:,}" if not undecidable else f"{met:,}–{met + undecidable:,}"
+    count = met_count(met, undecidable)
     if n < SMALL:
         return f"{count} of {n:,}"
     if undecidable:
@@ -148,10 +154,8 @@ def met_text(met: int, undecidable: int, n: int) -> str:
 def median_text(row) -> str:
     """'323 days (between 313 and 334)' or '92 days' when the range is one value."""
     med, lo, hi = row["median_days"], row["median_days_min"], row["median_days_max"]
-    text = f"{int(round(med))} days"
-    if not (pd.isna(lo) or pd.isna(hi)) and int(round(lo)) != int(round(hi)):
-        text += f" (between {int(round(lo))} and {int(round(hi))})"
-    return text
+    spread = day_range(lo, hi)
+    return f"{int(round(med))} days" + (f" (between {spread[0]} and {spread[1]})" if spread else "")
 
 
 def _share_point(r) -> float:
@@ -273,7 +277,7 @@ def on_time_bars(summary: pd.DataFrame, milestone: str, title: str, group_label:
             for g, o, u, n in zip(d["group"], d["on_time"], d["undecidable"], d["challenges_with_date"])]
     # the label sits above the whisker (not on it) and gives the count: "13–15<br>of 28"; the shares are in the
     # hover text and the table beside the chart
-    counts = [(f"{int(o):,}" if not u else f"{int(o):,}–{int(o + u):,}") + f"<br>of {int(n):,}"
+    counts = [met_count(int(o), int(u)) + f"<br>of {int(n):,}"
               + ("<br>so far" if g in provisional else "")
               for g, o, u, n in zip(d["group"], d["on_time"], d["undecidable"], d["challenges_with_date"])]
     x = [wrap(n, 14) for n in names]

@@ -10,7 +10,7 @@ import pandas as pd
 
 from peer_challenges.analysis import completion_charts as cc
 from peer_challenges.analysis.charts import days_range_text
-from peer_challenges.analysis.narrative import missing, plural, who_assessed, who_assessed_counts
+from peer_challenges.analysis.narrative import day_range, missing, plural, who_assessed, who_assessed_counts
 from peer_challenges.analysis.stats import share
 from peer_challenges.analysis.timeliness_charts import met_text
 from peer_challenges.app.views.common import Chart, Metric, Query, share_cell
@@ -51,10 +51,10 @@ def progress_review_metric(head) -> Metric:
     if not n:
         return Metric("Median days to review", "not known", None, "No challenge in view has a progress-review date.")
     lo, hi = head["median_days_to_progress_review_min"], head["median_days_to_progress_review_max"]
-    ranged = not (pd.isna(lo) or pd.isna(hi)) and round(lo) != round(hi)
+    spread = day_range(lo, hi)
     met, und = _as_int(head["progress_reviews_within_norm"]), _as_int(head["progress_reviews_undecidable"])
     caption = (f"median over {plural(n, 'CPC progress review')} with both dates (a joint one once)"
-               + (f", between {lo:.0f} and {hi:.0f} days given month-only dates" if ranged else "")
+               + (f", between {spread[0]} and {spread[1]} days given month-only dates" if spread else "")
                + f"; {met_text(met, und, n)} within about 10 months"
                + (f" ({und} undecidable: a date known only to its month)" if und else "") + ".")
     return Metric("Median days to review", f"{head['median_days_to_progress_review']:.0f}",

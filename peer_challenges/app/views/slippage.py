@@ -20,7 +20,7 @@ from peer_challenges.analysis import timeliness_charts as tc
 from peer_challenges.analysis import trend_charts as ac
 from peer_challenges.analysis.stats import SMALL
 from peer_challenges.analysis import narrative
-from peer_challenges.analysis.narrative import date_label, escape_markdown, missing, slippage_text
+from peer_challenges.analysis.narrative import date_label, day_range, escape_markdown, missing, slippage_text
 from peer_challenges.domain.vocab import RECORD_KIND_WORDS
 from peer_challenges.app.views.common import Chart, Metric, Query
 from peer_challenges.domain.status import status_words
@@ -227,9 +227,10 @@ def overdue_groups(query: Query, rec_params: dict) -> tuple[str, str | None]:
                    "original, not used to measure" if g.revised_targets == 1 else "")
         k = int(g.recommendations)
         days = f"**{int(g.slippage_days)} days**"
-        if not missing(g.slippage_days_min) and int(g.slippage_days_min) != int(g.slippage_days_max):
-            days += (f" (between {max(int(g.slippage_days_min), 0)} and {int(g.slippage_days_max)}: the update is "
-                     f"dated only to its {g.latest_as_of_precision})")
+        spread = day_range(g.slippage_days_min, g.slippage_days_max, floor=0)
+        if spread:
+            days += (f" (between {spread[0]} and {spread[1]}: the update is dated only to its "
+                     f"{g.latest_as_of_precision})")
         who = narrative.who_assessed_counts({"council": g.by_council, "peer_team": g.by_peer_team,
                                              "unknown": g.by_unknown})
         lines.append(
@@ -340,9 +341,8 @@ def overdue_table(query: Query, rec_params: dict, d: Delivery, council_link) -> 
         "No.": overdue["number"].fillna("–"),
         "Days past original target": overdue["slippage_days"],
         # a target or update known only to its period makes the days a range (the figure is its latest end)
-        "Possible range (days)": [
-            f"{max(int(lo), 0)}–{int(hi)}" if not (missing(lo) or missing(hi)) and int(lo) != int(hi) else "exact"
-            for lo, hi in zip(overdue["slippage_days_min"], overdue["slippage_days_max"])],
+        "Possible range (days)": ["{}–{}".format(*spread) if spread else "exact" for spread in (
+            day_range(lo, hi, floor=0) for lo, hi in zip(overdue["slippage_days_min"], overdue["slippage_days_max"]))],
         "Original target": [dated(v, p) for v, p in zip(overdue["target_date"], overdue["target_precision"])],
         "Revised target": [dated(v, p) for v, p in zip(overdue["revised_target"], overdue["revised_target_precision"])],
         "Latest update": [dated(v, p) for v, p in zip(overdue["latest_as_of"], overdue["latest_as_of_precision"])],
