@@ -13,7 +13,7 @@ import streamlit as st
 from peer_challenges.export import dictionary as dd
 from peer_challenges.export import tables as ex
 from peer_challenges.app import ui
-from peer_challenges.analysis.narrative import RECORD_KIND_LABELS, escape_markdown, plural, records_phrase
+from peer_challenges.analysis.narrative import RECORD_KIND_LABELS, escape_markdown, plural, records_parts
 from peer_challenges.domain.vocab import CORE_THEMES, RECORD_KINDS
 from peer_challenges.domain.status import status_words
 
@@ -232,9 +232,8 @@ summary = ex.describe(applied, council_names, topic_labels)
 m, s = st.columns([1, 4], vertical_alignment="center")
 m.metric("Matching rows", f"{total:,}")
 if by_kind:
-    what = records_phrase(by_kind)
-    head, _, rest = what.partition(": ")
-    what = f"**{head}**" + (f": {rest}" if rest else "")
+    head, kinds = records_parts(by_kind)
+    what = f"**{head}**" + (f": {kinds}" if kinds else "")
 else:
     what = f"**{total:,} {noun}**"
 s.markdown(f"{what} · filters in force: {_md(summary)}")
@@ -245,9 +244,13 @@ if df.empty:
     st.button("Clear all filters", key="exp_clear_empty", on_click=_clear_filters, type="primary")
     st.stop()
 
+# the challenges the council, type, region and year filters select (a joint challenge once): what the
+# recommendation and update rows come from, and how many challenges the challenge rows are
+scope = (ui.query("explore__challenge_scope", **ex.query_params(filters, "challenges"))
+         if table in ("recommendations", "updates", "challenges") else None)
+n_scope = int(scope["challenges"].iloc[0]) if scope is not None else 0
 if table in ("recommendations", "updates"):
-    scope = ui.query("explore__challenge_scope", **ex.query_params(filters, "challenges"))
-    n_scope, with_recs, short = (int(scope[c].iloc[0]) for c in ("challenges", "with_recommendations", "fewer_than_made"))
+    with_recs, short = (int(scope[c].iloc[0]) for c in ("with_recommendations", "fewer_than_made"))
     note = (f"{with_recs:,} of {n_scope:,} {'challenge' if n_scope == 1 else 'challenges'} (a joint challenge "
             f"counted once) matching the council, type, region and year filters {'has' if with_recs == 1 else 'have'} "
             "recommendations recorded; challenges without any cannot appear here.")
@@ -256,11 +259,9 @@ if table in ("recommendations", "updates"):
     st.caption(note + " Every status says who assessed it ('Status assessed by': the council's own rating, the peer team's "
                    "finding, or not known).")
 
-if table == "challenges":  # a joint challenge has a row for each partner council: say how many challenges
-    n_scope = int(ui.query("explore__challenge_scope", **ex.query_params(filters, "challenges"))["challenges"].iloc[0])
-    if n_scope < total:
-        st.caption(f"{total:,} rows for {plural(n_scope, 'challenge')}: a joint challenge (one visit, one report) has "
-                   "a row for each partner council, and counts once in figures across councils.")
+if table == "challenges" and n_scope < total:  # a joint challenge has a row for each partner council
+    st.caption(f"{total:,} rows for {plural(n_scope, 'challenge')}: a joint challenge (one visit, one report) has a "
+               "row for each partner council, and counts once in figures across councils.")
 
 if total > len(df):
     st.caption(f"The table shows the first {len(df):,} of the {total:,} {plural_noun} (in the order of the downloads: "
@@ -295,7 +296,7 @@ if too_big:
         "command below, which writes every matching row to a file on your own computer.", icon="📦")
 else:
     if table == "recommendations":  # say what the records are, as the figure above does
-        head, _, kinds = records_phrase(by_kind).partition(": ")
+        head, kinds = records_parts(by_kind)
         matching = f"the {head} that match" + (f" ({kinds})" if kinds else "")
     else:
         matching = f"the {total:,} matching {noun}"

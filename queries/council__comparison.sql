@@ -14,7 +14,7 @@ WITH this AS (
     WHERE c.challenge_id = $challenge_id
 ),
 per_challenge AS (
-    SELECT c.challenge_id, c.council_id, co.council_type, co.region, c.report_group,
+    SELECT t.challenge_id, t.council_id, t.council_type, t.region, t.report_group,
            t.days_to_progress_review, t.days_to_progress_review_min, t.days_to_progress_review_max,
            t.progress_review_verdict,
            count(rs.latest_status) AS with_status,
@@ -22,9 +22,7 @@ per_challenge AS (
            count(*) FILTER (WHERE rs.latest_status = 'superseded') AS superseded,
            count(*) FILTER (WHERE rs.latest_status IS NOT NULL AND rs.latest_assessed_by = 'council') AS by_council,
            count(*) FILTER (WHERE rs.latest_status IS NOT NULL AND rs.latest_assessed_by = 'peer_team') AS by_peer_team
-    FROM challenges c
-    JOIN councils co USING (council_id)
-    JOIN challenge_timeliness t USING (challenge_id)
+    FROM challenge_timeliness t  -- one row per challenge, with its council's type and region
     LEFT JOIN recommendation_status rs USING (challenge_id)
     GROUP BY ALL
 ),

@@ -17,7 +17,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from peer_challenges.analysis.narrative import records_phrase
+from peer_challenges.analysis.narrative import records_parts
 from peer_challenges.export import dictionary as dd
 from peer_challenges.domain.errors import UserError
 from peer_challenges.domain.status import status_words
@@ -226,7 +226,7 @@ def to_xlsx_bytes(df: pd.DataFrame, filters: Filters | None = None, sources: pd.
     noun = singular if len(df) == 1 else plural
     held = f"{len(df)} {noun}"
     if table == "recommendations" and "record_kind" in df and len(df):  # what the records are, as Explore says
-        head, _, kinds = records_phrase(df["record_kind"].value_counts().to_dict()).partition(": ")
+        head, kinds = records_parts(df["record_kind"].value_counts().to_dict())
         held = head + (f" ({kinds})" if kinds else "")
     sources = sources if sources is not None else pd.DataFrame(columns=list(dd.SOURCES_COLUMNS))
     summary = describe(applicable(filters, table), council_names)

@@ -155,14 +155,14 @@ def overdue_known(recs: pd.DataFrame) -> bool:
     return bool(open_recs["slippage_bucket"].isin(["open_overdue", "open_not_due"]).any())
 
 
-def overdue_caption(recs: pd.DataFrame) -> str | None:
-    """The recommendations with no reported status (they may be open): left out of a known Overdue figure, or
-    the reason it is not known when no recommendation is reported open."""
+def overdue_caption(recs: pd.DataFrame, known: bool) -> str | None:
+    """The recommendations with no reported status (they may be open): left out of a known Overdue figure
+    (``known``: overdue_known), or the reason it is not known when no recommendation is reported open."""
     unreported = int(recs["latest_status"].isna().sum())
     if not unreported or not recs["latest_status"].notna().any():
         return None
     phrase = f"{plural(unreported, 'recommendation')} with no reported status"
-    if overdue_known(recs):
+    if known:
         return f"{phrase} not counted"
     return phrase if not recs["is_open"].fillna(False).astype(bool).any() else None
 
@@ -175,6 +175,7 @@ def metrics(recs: pd.DataFrame, challenge: Mapping) -> list[Metric]:
     complete = int((statuses == "complete").sum())
     in_progress = int((statuses == "in_progress").sum())
     overdue = int((recs["slippage_bucket"] == "open_overdue").sum())
+    known = overdue_known(recs)
     slip = recs["slippage_days"].dropna()
     total = narrative.as_int(challenge.get("recommendations_total"))
     return [
@@ -185,10 +186,10 @@ def metrics(recs: pd.DataFrame, challenge: Mapping) -> list[Metric]:
                "Latest status 'complete'. Each status says whose rating it is (the council's own or the peer "
                "team's finding): see 'Assessed by' in the table."),
         Metric("In progress", in_progress if has_status else NOT_REPORTED, "Latest status 'in progress'."),
-        Metric("Overdue", (overdue if overdue_known(recs) else "not known") if has_status else NOT_REPORTED,
+        Metric("Overdue", (overdue if known else "not known") if has_status else NOT_REPORTED,
                "Still open after the ORIGINAL target date, at the latest dated update. 'Not known' when the "
                "open recommendations have no target date or no dated update, or when none is open but some "
-               "have no reported status.", overdue_caption(recs)),
+               "have no reported status.", overdue_caption(recs, known)),
         Metric("Median slippage (days)", f"{slip.median():.0f}" if len(slip) else "not known",
                "Days from the original target to completion (or, if open, to the latest update); negative = early.",
                f"over {plural(len(slip), 'recommendation')} with a known slippage" if len(slip)
